@@ -1,0 +1,66 @@
+"""Settings read from the environment (CONTRACT.md section 1)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+LOCAL_DB_URL = "http://127.0.0.1:8002"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every environment setting the API and the CLI read."""
+
+    env: str
+    dynamodb_endpoint_url: str | None
+    table_prefix: str
+    claim_delay_hours: int
+    district_tz: str
+    mail: str
+    mail_dir: str
+    site_origin: str
+    trusted_proxy_hops: int
+    district_name: str
+    district_app_id: str
+    aws_region: str
+
+
+def _int(name: str, default: int) -> int:
+    """Read an integer variable, failing loudly on a typo rather than guessing."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def load() -> Settings:
+    """Build settings from the current environment."""
+    env = os.environ.get("PORTAL_ENV", "local").strip() or "local"
+    endpoint = os.environ.get("DYNAMODB_ENDPOINT_URL", "").strip() or None
+    if endpoint is None and env != "aws":
+        endpoint = LOCAL_DB_URL
+    return Settings(
+        env=env,
+        dynamodb_endpoint_url=endpoint,
+        table_prefix=os.environ.get("PORTAL_TABLE_PREFIX", "portal-"),
+        claim_delay_hours=_int("CLAIM_DELAY_HOURS", 24),
+        district_tz=os.environ.get("DISTRICT_TZ", "America/New_York"),
+        mail=os.environ.get("PORTAL_MAIL", "smtp"),
+        mail_dir=os.environ.get("PORTAL_MAIL_DIR", ".data/mail/"),
+        site_origin=os.environ.get("PORTAL_SITE_ORIGIN", "http://127.0.0.1:8000"),
+        trusted_proxy_hops=_int("TRUSTED_PROXY_HOPS", 0),
+        district_name=os.environ.get("DISTRICT_NAME", "Clayton County Public Schools"),
+        district_app_id=os.environ.get("DISTRICT_APP_ID", "JPRQQH"),
+        aws_region=os.environ.get("AWS_REGION", os.environ.get("AWS_DEFAULT_REGION", "us-east-1")),
+    )
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """Settings of this process, read once (Lambda containers keep them warm)."""
+    return load()

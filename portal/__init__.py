@@ -1,0 +1,1 @@
+"""The staff command line (`portal`) and the local stack."""

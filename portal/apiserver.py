@@ -1,0 +1,73 @@
+"""`chalice local` for the API, answering unknown routes with the contract's 404 JSON.
+
+Run as `python -m portal.apiserver --port 8001`. It is Chalice's own local server, without
+the autoreloader (whose forked child outlives its parent) and with API Gateway's
+"Missing Authentication Token" 403 for unknown paths replaced by the 404 that the
+deployed gateway answers through the template's gateway responses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from typing import Any
+
+from chalice import local
+from chalice.cli import create_local_server
+from chalice.cli.factory import CLIFactory
+
+from . import paths
+
+NOT_FOUND_BODY = json.dumps({"error": "not_found", "message": "Not found."}).encode()
+
+
+class RouteNotFound(local.LocalGatewayException):
+    """An unknown path, answered 404 like the deployed gateway."""
+
+    CODE = 404
+
+
+class ContractGateway(local.LocalGateway):
+    """LocalGateway whose unknown routes answer `{"error": "not_found"}`."""
+
+    def _generate_lambda_event(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super()._generate_lambda_event(*args, **kwargs)
+        except ValueError:
+            raise RouteNotFound(
+                {"Content-Type": "application/json", "Cache-Control": "no-store"}, NOT_FOUND_BODY
+            ) from None
+
+
+def install() -> None:
+    """Make every local server and test client in this process use ContractGateway."""
+    import chalice.test
+
+    local.LocalGateway = ContractGateway  # type: ignore[misc]
+    chalice.test.LocalGateway = ContractGateway  # type: ignore[misc]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve the API until terminated."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORTAL_API_PORT", 8001)))
+    parser.add_argument("--stage", default="local")
+    args = parser.parse_args(argv)
+    install()
+    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
+    factory = CLIFactory(str(paths.FUNCTIONS), environ=os.environ)
+    server = create_local_server(factory, args.host, args.port, args.stage)
+    server.server.daemon_threads = True
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

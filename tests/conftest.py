@@ -1,0 +1,119 @@
+"""Shared fixtures: one DynamoDB Local per test session, the API through chalice.test."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "functions"))  # `import app` as Lambda and chalice do
+
+# Settings are read once per process: fix the test environment before anything imports them.
+os.environ["PORTAL_ENV"] = "local"
+os.environ["PORTAL_TABLE_PREFIX"] = "test-"
+os.environ.pop("DYNAMODB_ENDPOINT_URL", None)
+
+
+@pytest.fixture(scope="session")
+def dynamodb() -> Iterator[str]:
+    """A fresh in-memory DynamoDB Local on a free port, with every table created."""
+    from chalicelib import config, storage
+    from portal import dynamodb_local
+
+    db = dynamodb_local.start(dynamodb_local.free_port(), None)
+    os.environ["DYNAMODB_ENDPOINT_URL"] = db.url
+    config.settings.cache_clear()
+    storage.reset_client()
+    storage.create_tables()
+    try:
+        yield db.url
+    finally:
+        db.stop()
+
+
+@pytest.fixture
+def fresh_tables(dynamodb: str) -> Iterator[None]:
+    """Empty tables for a test that counts what it finds."""
+    from chalicelib import storage
+
+    storage.delete_tables()
+    storage.create_tables()
+    yield
+
+
+@pytest.fixture(scope="session")
+def chalice_app(dynamodb: str) -> Any:
+    """The Chalice app object, as deployed."""
+    from portal import apiserver
+
+    apiserver.install()
+    import app as app_module
+
+    return app_module.app
+
+
+@pytest.fixture
+def api(chalice_app: Any) -> Iterator[Any]:
+    """chalice.test.Client bound to the app and the session's DynamoDB Local."""
+    from chalice.test import Client
+
+    with Client(chalice_app, stage_name="local", project_dir=str(ROOT / "functions")) as client:
+        yield client.http
+
+
+@pytest.fixture(autouse=True)
+def real_clock() -> Iterator[None]:
+    """Every test starts and ends on the real clock."""
+    from chalicelib import clock
+
+    clock.reset()
+    yield
+    clock.reset()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One `portal run --in-memory` (with the demo district) for the whole session."""
+    from . import stack as stack_mod
+
+    running = stack_mod.start(tmp_path_factory.mktemp("stack"), "--no-demo")
+    yield running
+    running.stop()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (its own browser download is not used)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context and page (no cookies or storage shared between tests)."""
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,44 @@
+"""The home page of each language in Debian Chromium, against the running `portal run`."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from .stack import Stack
+
+pytestmark = pytest.mark.browser
+
+HOME = {
+    "en": ("", "Family Help Center"),
+    "fr": ("fr/", "Centre d’aide aux familles"),
+    "es": ("es/", "Centro de ayuda para familias"),
+    "vi": ("vi/", "Trung tâm hỗ trợ gia đình"),
+}
+
+
+@pytest.mark.parametrize("lang", list(HOME))
+def test_home_page_in_each_language(stack: Stack, page: Any, lang: str) -> None:
+    path, heading = HOME[lang]
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).netloc))
+    response = page.goto(f"{stack.site}/{path}")
+    assert response is not None and response.status == 200
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("h1").first.inner_text().strip() == heading
+    # Nothing is fetched from any host but the site itself (fonts and scripts self-hosted).
+    assert hosts == {urlparse(stack.site).netloc}
+
+
+@pytest.mark.parametrize("lang", list(HOME))
+def test_language_switcher_reaches_every_language(stack: Stack, page: Any, lang: str) -> None:
+    page.goto(f"{stack.site}/{HOME[lang][0]}")
+    links = page.locator("a[hreflang]")
+    targets = {links.nth(i).get_attribute("hreflang") for i in range(links.count())}
+    assert {"en", "fr", "es", "vi"} <= targets
+    page.locator(f"a[hreflang='{'vi' if lang != 'vi' else 'fr'}']").first.dispatch_event("click")
+    page.wait_for_load_state()
+    other = "vi" if lang != "vi" else "fr"
+    assert page.locator("html").get_attribute("lang") == other
