@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from chalice import Chalice, Response
+from pydantic import BaseModel
 
-from chalicelib import __version__, storage
-from chalicelib.api.web import error_response, guarded, json_response, rewrite_chalice_errors
+from chalicelib import (
+    __version__,
+    accesslog,
+    claim,
+    limits,
+    login,
+    me,
+    questions,
+    reset,
+    sessions,
+    staff,
+    storage,
+)
+from chalicelib.api import models
+from chalicelib.api.web import (
+    client_ip,
+    cors,
+    error_response,
+    guarded,
+    json_response,
+    language,
+    parse_model,
+    rewrite_chalice_errors,
+)
+from chalicelib.config import settings
 from chalicelib.errors import StorageUnavailable
+
+M = TypeVar("M", bound=BaseModel)
 
 app = Chalice(app_name="district-portal")
 app.api.binary_types = []  # JSON only: never base64-encode a body
+CORS = cors()
 
 
 @app.middleware("http")
@@ -20,7 +47,39 @@ def contract_errors(event: Any, get_response: Any) -> Response:
     return rewrite_chalice_errors(get_response(event))
 
 
-@app.route("/health", methods=["GET"])
+def body(model: type[M]) -> M:
+    """The current request's JSON body, validated against model."""
+    request = app.current_request
+    return parse_model(model, request.raw_body, request.headers.get("content-type"))
+
+
+def lang() -> str:
+    """The language asked for by ?lang= or Accept-Language."""
+    request = app.current_request
+    return language(request.query_params, request.headers.get("accept-language"))
+
+
+def ip() -> str:
+    """The caller's IP address, as far as the configured proxies can be trusted."""
+    request = app.current_request
+    source = request.context.get("identity", {}).get("sourceIp")
+    return client_ip(source, request.headers.get("x-forwarded-for"), settings().trusted_proxy_hops)
+
+
+def session(allow_password_change: bool = False) -> sessions.Session:
+    """The caller's session from the Authorization header."""
+    return sessions.authenticate(
+        app.current_request.headers.get("authorization"),
+        allow_password_change=allow_password_change,
+    )
+
+
+def no_content() -> Response:
+    """204 with no body."""
+    return Response(body="", status_code=204)
+
+
+@app.route("/health", methods=["GET"], cors=CORS)
 @guarded
 def health() -> Response:
     """Report whether the API can reach its database."""
@@ -29,3 +88,153 @@ def health() -> Response:
     except StorageUnavailable:
         return error_response("unavailable")
     return json_response({"status": "ok", "version": __version__})
+
+
+# Claim ---------------------------------------------------------------------------------------
+
+
+@app.route("/claim/questions", methods=["GET"], cors=CORS)
+@guarded
+def claim_questions() -> dict[str, Any]:
+    """The 8 challenge questions in the caller's language."""
+    return {"questions": questions.questions(lang())}
+
+
+@app.route("/claim/start", methods=["POST"], cors=CORS)
+@guarded
+def claim_start() -> dict[str, Any]:
+    """Check a student's identity and open a claim."""
+    data = body(models.ClaimStart)
+    limits.per_ip("claim", ip())
+    return {"claim_token": claim.start(data.last_name, data.first_name, data.student_id)}
+
+
+@app.route("/claim/password", methods=["POST"], cors=CORS)
+@guarded
+def claim_password() -> dict[str, Any]:
+    """Choose the password of the account being claimed."""
+    data = body(models.ClaimPassword)
+    return {"username": claim.set_password(data.claim_token, data.password, data.password_confirm)}
+
+
+@app.route("/claim/answers", methods=["POST"], cors=CORS)
+@guarded
+def claim_answers() -> dict[str, Any]:
+    """Save 3 challenge answers and complete the claim."""
+    data = body(models.ClaimAnswers)
+    answers = [(a.question_id, a.answer) for a in data.answers]
+    return {"username": claim.save_answers(data.claim_token, answers), "status": "claimed"}
+
+
+# Login and sessions --------------------------------------------------------------------------
+
+
+@app.route("/login/identify", methods=["POST"], cors=CORS)
+@guarded
+def login_identify() -> dict[str, Any]:
+    """Step one of the login: the username."""
+    return login.identify(body(models.Identify).username)
+
+
+@app.route("/login", methods=["POST"], cors=CORS)
+@guarded
+def login_password() -> dict[str, Any]:
+    """Step two of the login: the password; opens a session."""
+    data = body(models.Login)
+    return login.login(data.username, data.password, ip())
+
+
+@app.route("/logout", methods=["POST"], cors=CORS)
+@guarded
+def logout() -> Response:
+    """End the caller's session."""
+    sessions.end(app.current_request.headers.get("authorization"))
+    return no_content()
+
+
+@app.route("/me", methods=["GET"], cors=CORS)
+@guarded
+def me_profile() -> dict[str, Any]:
+    """Who the caller is."""
+    return me.profile(session())
+
+
+@app.route("/me/password", methods=["POST"], cors=CORS)
+@guarded
+def me_password() -> Response:
+    """Change the caller's password (also a temporary one)."""
+    current = session(allow_password_change=True)
+    data = body(models.ChangePassword)
+    me.change_password(current, data.current_password, data.new_password, data.new_password_confirm)
+    return no_content()
+
+
+@app.route("/me/access-log", methods=["GET"], cors=CORS)
+@guarded
+def me_access_log() -> dict[str, Any]:
+    """The caller's login attempts, newest first."""
+    return {"entries": accesslog.entries(session().username)}
+
+
+# Password reset ------------------------------------------------------------------------------
+
+
+@app.route("/reset/start", methods=["POST"], cors=CORS)
+@guarded
+def reset_start() -> dict[str, Any]:
+    """Start a password reset: the user's 3 questions."""
+    return reset.start(body(models.ResetStart).username, lang())
+
+
+@app.route("/reset/answers", methods=["POST"], cors=CORS)
+@guarded
+def reset_answers() -> dict[str, Any]:
+    """Check the 3 answers together."""
+    data = body(models.ResetAnswers)
+    answers = [(a.question_id, a.answer) for a in data.answers]
+    return {"reset_token": reset.check_answers(data.reset_token, answers)}
+
+
+@app.route("/reset/password", methods=["POST"], cors=CORS)
+@guarded
+def reset_password() -> dict[str, Any]:
+    """Choose the new password."""
+    data = body(models.ResetPassword)
+    return {"username": reset.set_password(data.reset_token, data.password, data.password_confirm)}
+
+
+# Staff ---------------------------------------------------------------------------------------
+
+
+@app.route("/staff/reset-tickets", methods=["POST"], cors=CORS)
+@guarded
+def ticket_open() -> Response:
+    """A teacher files a reset ticket for a student."""
+    caller = session()
+    data = body(models.TicketCreate)
+    return json_response(staff.open_ticket(caller, data.student_id, data.reason), 201)
+
+
+@app.route("/staff/reset-tickets", methods=["GET"], cors=CORS)
+@guarded
+def ticket_list() -> dict[str, Any]:
+    """Tickets of the caller's school."""
+    params = app.current_request.query_params or {}
+    tickets = staff.list_tickets(session(), params.get("status", "open"), params.get("school"))
+    return {"tickets": tickets}
+
+
+@app.route("/staff/reset-tickets/{ticket_id}/resolve", methods=["POST"], cors=CORS)
+@guarded
+def ticket_resolve(ticket_id: str) -> dict[str, Any]:
+    """A technician resolves a ticket; the student claims the account again."""
+    return staff.resolve_ticket(session(), ticket_id)
+
+
+@app.route("/staff/students/reset-all", methods=["POST"], cors=CORS)
+@guarded
+def students_reset_all() -> dict[str, Any]:
+    """The new-school-year reset of every student account."""
+    caller = session()
+    staff.require(caller, "district_admin")
+    return {"status": "reset", "generation": staff.reset_all_students(caller.username)}

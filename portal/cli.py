@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 import typer
+from rich.console import Console
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="District portal staff tools.")
+sis_app = typer.Typer(no_args_is_help=True, help="Load and generate SIS exports (OneRoster 1.1).")
+staff_app = typer.Typer(no_args_is_help=True, help="Staff accounts.")
+accounts_app = typer.Typer(no_args_is_help=True, help="Student accounts.")
+app.add_typer(sis_app, name="sis")
+app.add_typer(staff_app, name="staff")
+app.add_typer(accounts_app, name="accounts")
+console = Console()
+err = Console(stderr=True)
 
 
 @app.callback()
@@ -21,6 +33,87 @@ def run(
     from .localstack import run as run_stack
 
     raise typer.Exit(run_stack(in_memory=in_memory, demo=not no_demo))
+
+
+@sis_app.command("generate")
+def sis_generate(
+    directory: Path = typer.Argument(..., help="Folder to write the CSV files into."),
+    students: int = typer.Option(..., "--students", min=1, max=500_000, help="How many students."),
+    seed: int = typer.Option(1, "--seed", help="Same seed, same files, byte for byte."),
+) -> None:
+    """Write a realistic synthetic district as OneRoster 1.1 CSV with the extension files."""
+    from rich.progress import Progress
+
+    from .sis.generate import generate_district
+
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Generating students", total=students)
+        counts = generate_district(
+            students, seed, directory, progress=lambda n: progress.advance(task, n)
+        )
+    for name, rows in sorted(counts.items()):
+        console.print(f"  {name:<22} {rows:>9,} rows")
+    console.print(f"[green]✓[/] {students:,} students written to {directory}")
+
+
+@sis_app.command("import")
+def sis_import(
+    directory: Path = typer.Argument(..., exists=True, file_okay=False, help="OneRoster folder."),
+    entered_at: datetime | None = typer.Option(
+        None, "--entered-at", help="First-seen time of students new to this import (ISO 8601)."
+    ),
+) -> None:
+    """Validate a full OneRoster export, then apply it (nothing is written if anything is wrong)."""
+    from chalicelib.errors import StorageUnavailable
+
+    from .sis.importer import ExportInvalid, import_export
+
+    try:
+        summary = import_export(directory, entered_at=entered_at)
+    except ExportInvalid as invalid:
+        for line in invalid.errors:
+            err.print(line, markup=False, highlight=False)
+        err.print(f"[red]{len(invalid.errors)} problem(s) found; nothing was imported.[/]")
+        raise typer.Exit(1) from None
+    except StorageUnavailable as down:
+        err.print(f"[red]The database did not answer ({down}); nothing more was written.[/]")
+        raise typer.Exit(2) from None
+    console.print(summary.render())
+
+
+@staff_app.command("add")
+def staff_add(
+    username: str = typer.Argument(..., help="Login name (letters, digits, dots, dashes)."),
+    role: str = typer.Option(
+        ..., "--role", help="teacher, technician, school_admin, district_admin"
+    ),
+    school: str | None = typer.Option(None, "--school", help="The school's OneRoster sourcedId."),
+) -> None:
+    """Create a staff account and print its temporary password (changed at first login)."""
+    from chalicelib import staff
+    from chalicelib.errors import DomainError
+
+    try:
+        temporary = staff.add_staff(username, role, school)
+    except DomainError as problem:
+        err.print(f"[red]{problem}[/]")
+        raise typer.Exit(1) from None
+    console.print(f"Created {role} [bold]{username}[/]. Temporary password: {temporary}")
+    console.print("It must be changed at the first login.")
+
+
+@accounts_app.command("reset-all")
+def accounts_reset_all(
+    yes: bool = typer.Option(False, "--yes", help="Confirm: every student must claim again."),
+) -> None:
+    """The new-school-year reset: every student account becomes unclaimed (staff are not reset)."""
+    from chalicelib import staff
+
+    if not yes:
+        err.print("This makes every student claim their account again. Re-run with --yes.")
+        raise typer.Exit(1)
+    generation = staff.reset_all_students("cli")
+    console.print(f"[green]✓[/] All student accounts reset (account generation {generation}).")
 
 
 def main() -> None:

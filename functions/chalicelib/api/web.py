@@ -127,3 +127,27 @@ def rewrite_chalice_errors(response: Response) -> Response:
         replacement.headers = {**response.headers, **replacement.headers}
         return replacement
     return response
+
+
+LANGUAGES = ("en", "fr", "es", "vi")
+
+
+def language(query: dict[str, str] | None, accept_language: str | None, default: str = "en") -> str:
+    """`?lang=` first, then the first supported Accept-Language entry, else default."""
+    wanted = (query or {}).get("lang")
+    if wanted and wanted[:2].lower() in LANGUAGES:
+        return wanted[:2].lower()
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip()[:2].lower()
+        if tag in LANGUAGES:
+            return tag
+    return default
+
+
+def client_ip(source_ip: str | None, forwarded_for: str | None, trusted_hops: int) -> str:
+    """The caller's IP: the gateway's source IP, or the Nth X-Forwarded-For entry from the right."""
+    if trusted_hops > 0 and forwarded_for:
+        hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
+        if len(hops) >= trusted_hops:
+            return hops[-trusted_hops]
+    return source_ip or "unknown"

@@ -1,0 +1,39 @@
+"""Each login attempt on an account: time, IP address and success."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from . import clock
+from .storage import accounts as store
+
+RETENTION_S = 400 * 24 * 3600  # a school year and a summer
+
+
+def record(username: str, ip: str, success: bool) -> None:
+    """Append one attempt to the account's access log."""
+    now = clock.now()
+    store.put_event(
+        {
+            "pk": f"access#{username}",
+            "sk": f"{clock.iso(now)}#{secrets.token_hex(4)}",
+            "at": clock.iso(now),
+            "ip": _clean(ip),
+            "success": success,
+            "ttl": int(now) + RETENTION_S,
+        }
+    )
+
+
+def entries(username: str, limit: int = 100) -> list[dict[str, Any]]:
+    """The newest attempts first."""
+    return [
+        {"at": e["at"], "ip": e["ip"], "success": bool(e["success"])}
+        for e in store.query_events(f"access#{username}", limit)
+    ]
+
+
+def _clean(ip: str) -> str:
+    # The IP comes from a header: keep it printable and short so it cannot forge log lines.
+    return "".join(c for c in ip if c.isprintable())[:64] or "unknown"

@@ -1,0 +1,171 @@
+"""Forgotten password: username, the 3 challenge answers, then a new password (S5)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from . import identity, limits, passwords, questions, sis, tokens
+from .claim import is_claimed
+from .errors import DomainError, TransactionCanceled
+from .storage import accounts as store
+
+RESET_LIFETIME_S = 15 * 60
+FAILED_RESETS_CAP = 5
+BLOCK_S = 24 * 3600
+
+
+class ResetFailed(DomainError):
+    """The answers do not match our records."""
+
+    code = "reset_failed"
+
+
+class ResetTokenInvalid(DomainError):
+    """The password reset has expired. Please start again."""
+
+    code = "reset_token_invalid"
+
+
+def start(username: str, lang: str) -> dict[str, Any]:
+    """A reset token and the user's 3 questions; unknown users get plausible, useless ones."""
+    key = identity.username_key(username)
+    account = _resettable(key)
+    if account is not None:
+        ids = sorted(int(q) for q in account["answers"])
+    else:
+        ids = decoy_questions(key)
+    token = tokens.issue(
+        "reset", RESET_LIFETIME_S, username=key, stage="answers", real=account is not None
+    )
+    return {"reset_token": token, "questions": questions.questions(lang, ids)}
+
+
+def decoy_questions(key: str) -> list[int]:
+    """Three question ids derived from the username, the same on every try."""
+    seed = hashlib.sha256(f"reset-decoy:{key}".encode()).digest()
+    pool = list(questions.QUESTION_IDS)
+    chosen = []
+    for byte in seed:
+        pick = pool[byte % len(pool)]
+        if pick not in chosen:
+            chosen.append(pick)
+        if len(chosen) == 3:
+            break
+    return sorted(chosen)
+
+
+def check_answers(reset_token: str, answers: list[tuple[int, str]]) -> str:
+    """Judge the 3 answers together; on success return the token for the password step."""
+    reset = tokens.load("reset", reset_token)
+    if reset is None or reset.get("stage") != "answers":
+        raise ResetTokenInvalid()
+    key = reset["username"]
+    counter = f"reset#{key}"
+    if limits.cap_at(counter, FAILED_RESETS_CAP, BLOCK_S) is None:
+        raise limits.TooManyAttempts(retry_after=limits.retry_after(counter))
+    account = _resettable(key) if reset.get("real") else None
+    if not _answers_match(account, answers):
+        raise ResetFailed()
+    limits.clear(counter)
+    next_token = tokens.new_token()
+    expires = int(reset["expires_at"])
+    try:
+        store.transact(
+            [
+                store.op_delete("tokens", tokens.key("reset", reset_token)),
+                store.op_put(
+                    "tokens",
+                    {
+                        "pk": tokens.key("reset", next_token),
+                        "kind": "reset",
+                        "username": key,
+                        "stage": "password",
+                        "real": True,
+                        "expires_at": expires,
+                        "ttl": expires,
+                    },
+                ),
+            ]
+        )
+    except TransactionCanceled:
+        raise ResetTokenInvalid() from None
+    return next_token
+
+
+def set_password(reset_token: str, password: str, confirm: str) -> str:
+    """Save the new password once; every session of the account ends."""
+    reset = tokens.load("reset", reset_token)
+    if reset is None or reset.get("stage") != "password":
+        raise ResetTokenInvalid()
+    account = _resettable(reset["username"])
+    if account is None:
+        raise ResetTokenInvalid()
+    student = sis.get_student(account["student_id"])
+    username = identity.student_username(account["student_id"])
+    passwords.check_password(
+        password,
+        confirm,
+        personal=[student.given_name, student.family_name, account["student_id"], username]
+        if student
+        else [account["student_id"], username],
+        previous_hashes=account.get("password_history", [])[: passwords.HISTORY_SIZE],
+    )
+    new_hash = passwords.hash_secret(password)
+    history = [new_hash, *account.get("password_history", [])][: passwords.HISTORY_SIZE]
+    updated = {
+        **account,
+        "password_hash": new_hash,
+        "password_history": history,
+        "session_epoch": int(account.get("session_epoch", 0)) + 1,
+    }
+    try:
+        store.transact(
+            [
+                store.op_delete("tokens", tokens.key("reset", reset_token)),
+                store.op_put(
+                    "accounts",
+                    updated,
+                    "session_epoch = :epoch AND claimed_gen = :gen",
+                    {
+                        ":epoch": int(account.get("session_epoch", 0)),
+                        ":gen": account["claimed_gen"],
+                    },
+                ),
+            ]
+        )
+    except TransactionCanceled:
+        raise ResetTokenInvalid() from None
+    return username
+
+
+def _resettable(key: str) -> dict[str, Any] | None:
+    """The claimed, active student account behind a username, or None."""
+    account, generation = store.account_with_generation(key)
+    if account is None or account.get("role") != "student" or not is_claimed(account, generation):
+        return None
+    student = sis.get_student(account["student_id"])
+    return account if student is not None and student.active else None
+
+
+def _answers_match(account: dict[str, Any] | None, answers: list[tuple[int, str]]) -> bool:
+    """All three answers right; every answer is hashed so timing says nothing about which."""
+    stored = (account or {}).get("answers", {})
+    results = []
+    for question_id, answer in answers:
+        try:
+            canonical = questions.canonical_answer(question_id, answer)
+        except DomainError:
+            canonical = answer  # a malformed answer is simply a wrong one (never say which)
+        expected = stored.get(str(question_id))
+        if expected is None:
+            passwords.dummy_verify(canonical)
+            results.append(False)
+        else:
+            results.append(passwords.verify_secret(expected, canonical))
+    return (
+        account is not None
+        and len(results) == 3
+        and all(results)
+        and ({str(q) for q, _ in answers} == set(stored))
+    )

@@ -1,0 +1,141 @@
+"""`portal sis generate`: a realistic synthetic district as OneRoster 1.1 CSV plus extensions."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from random import Random
+from types import TracebackType
+from typing import Any
+
+from portal.sis import people, schedule
+from portal.sis.families import Families, Kid
+from portal.sis.oneroster import (
+    CORE_FILES,
+    EXTENSION_FILES,
+    GRADES,
+    HEADERS,
+    MANIFEST,
+    current_school_year,
+    manifest_rows,
+)
+from portal.sis.school_calendar import build_calendar
+
+# Student IDs of the demo district (portal/demo/sis): a generated district never reuses them,
+# so claiming a demo student can never hit a generated one loaded into the same tables.
+DEMO_IDENTIFIERS = frozenset({"0393354", "0123456", "0234561"})
+MAX_STUDENTS = 1_000_000
+PROGRESS_EVERY = 1000
+SIBLINGS, SIBLING_WEIGHTS = (1, 2, 3, 4), (55, 30, 12, 3)
+GRADE_WEIGHTS = (8, 8, 8, 8, 8, 8, 8, 8, 8, 9, 8, 7, 7)  # ninth grade bulges, seniors thin out
+
+
+def generate_district(
+    students: int,
+    seed: int,
+    out_dir: Path,
+    school_year: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Write a synthetic district to `out_dir`; return data rows written per file."""
+    if not 1 <= students <= MAX_STUDENTS:
+        raise ValueError(f"students must be between 1 and {MAX_STUDENTS:,}, got {students}")
+    # None means the school year holding today in DISTRICT_TZ (America/New_York by default);
+    # the same explicit arguments always give byte-identical files.
+    year = current_school_year() if school_year is None else school_year
+    cal = build_calendar(year)
+    levels = schedule.school_levels(students)
+    households, counts = _plan(Random(f"{seed}:plan"), students, levels)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with _Sink(out_dir) as sink:
+        handles = people.Handles()
+        district = schedule.write_district(
+            Random(f"{seed}:district"), cal, levels, counts, sink.emit, handles
+        )
+        families = Families(Random(f"{seed}:families"), cal, district, handles, sink.emit_many)
+        identifiers = _identifiers(Random(f"{seed}:ids"), students)
+        done = 0
+        for kids in households:
+            families.household(kids, identifiers)
+            before, done = done, done + len(kids)
+            if progress and done // PROGRESS_EVERY > before // PROGRESS_EVERY:
+                progress(done)
+        sink.emit_many(MANIFEST, manifest_rows(CORE_FILES))
+    if progress and done % PROGRESS_EVERY:
+        progress(done)
+    return dict(sink.counts)
+
+
+def _plan(
+    rng: Random, students: int, levels: list[str]
+) -> tuple[list[list[Kid]], Counter[tuple[int, int]]]:
+    """Households as lists of (grade, school, cohort), and students per (school, grade)."""
+    schools_of = {lv: [i for i, x in enumerate(levels) if x == lv] for lv in "EMH"}
+    level_of = [lv for lv, grades in schedule.LEVEL_GRADES.items() for _ in grades]
+    homes: list[list[list[int]]] = []
+    left = students
+    while left:
+        size = min(left, rng.choices(SIBLINGS, SIBLING_WEIGHTS)[0])
+        left -= size
+        # Siblings attend the neighbourhood school of each level.
+        zone = {lv: rng.choice(ids) for lv, ids in schools_of.items()}
+        grades = rng.choices(range(len(GRADES)), GRADE_WEIGHTS, k=size)
+        homes.append([[g, zone[level_of[g]], 0] for g in grades])
+    counts: Counter[tuple[int, int]] = Counter((s, g) for kids in homes for g, s, _ in kids)
+    dealt: Counter[tuple[int, int]] = Counter()
+    for kids in homes:
+        for kid in kids:
+            # Deal each grade's students round-robin into cohorts of about equal size.
+            key = (kid[1], kid[0])
+            kid[2] = dealt[key] % schedule.cohort_count(levels[kid[1]], counts[key])
+            dealt[key] += 1
+    return [[(g, s, c) for g, s, c in kids] for kids in homes], counts
+
+
+def _identifiers(rng: Random, students: int) -> Iterator[str]:
+    """Distinct random 7-digit student IDs (leading zeros allowed), never a demo one."""
+    picks = rng.sample(range(10_000_000), students + len(DEMO_IDENTIFIERS))
+    return (i for i in (f"{n:07d}" for n in picks) if i not in DEMO_IDENTIFIERS)
+
+
+class _Sink:
+    """Every output file open at once, headers written, rows counted as they stream out."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.stack = ExitStack()
+        self.writers: dict[str, Any] = {}
+        self.counts: dict[str, int] = {}
+
+    def __enter__(self) -> _Sink:
+        for name in (*CORE_FILES, *EXTENSION_FILES):
+            path = self.out_dir / name
+            handle = self.stack.enter_context(
+                path.open("w", encoding="utf-8", newline="", buffering=1 << 20)
+            )
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(HEADERS[name])
+            self.writers[name] = writer
+            self.counts[name] = 0
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stack.close()
+
+    def emit(self, name: str, row: list[str]) -> None:
+        """Write one row."""
+        self.writers[name].writerow(row)
+        self.counts[name] += 1
+
+    def emit_many(self, name: str, rows: list[list[str]]) -> None:
+        """Write several rows."""
+        self.writers[name].writerows(rows)
+        self.counts[name] += len(rows)
