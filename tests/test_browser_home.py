@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 HOME = {
     "en": ("", "Family Help Center"),
-    "fr": ("fr/", "Centre d’aide aux familles"),
+    "fr": ("fr/", "Centre d'aide aux familles"),
     "es": ("es/", "Centro de ayuda para familias"),
     "vi": ("vi/", "Trung tâm hỗ trợ gia đình"),
 }
