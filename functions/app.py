@@ -10,10 +10,14 @@ from pydantic import BaseModel
 from chalicelib import (
     __version__,
     accesslog,
+    activation,
     claim,
     limits,
     login,
+    lookups,
     me,
+    noticeboard,
+    parents_admin,
     questions,
     reset,
     sessions,
@@ -53,10 +57,21 @@ def body(model: type[M]) -> M:
     return parse_model(model, request.raw_body, request.headers.get("content-type"))
 
 
-def lang() -> str:
-    """The language asked for by ?lang= or Accept-Language."""
+def lang(default: str = "en") -> str:
+    """The language asked for by ?lang= or Accept-Language, else default."""
     request = app.current_request
-    return language(request.query_params, request.headers.get("accept-language"))
+    return language(request.query_params, request.headers.get("accept-language"), default)
+
+
+def caller_lang(caller: sessions.Session) -> str:
+    """The caller's language: asked for explicitly, else a parent's language in the SIS."""
+    default = "en"
+    if caller.account.get("role") == "parent":
+        from chalicelib import sis
+
+        guardian = sis.get_guardian(caller.account["guardian_id"])
+        default = guardian.language if guardian else "en"
+    return lang(default)
 
 
 def ip() -> str:
@@ -238,3 +253,114 @@ def students_reset_all() -> dict[str, Any]:
     caller = session()
     staff.require(caller, "district_admin")
     return {"status": "reset", "generation": staff.reset_all_students(caller.username)}
+
+
+@app.route("/staff/parents/{username}/reactivate", methods=["POST"], cors=CORS)
+@guarded
+def parent_reactivate(username: str) -> dict[str, Any]:
+    """A school admin lifts a parent's lock."""
+    return parents_admin.reactivate(session(), username)
+
+
+@app.route("/staff/parents/{username}/temporary-password", methods=["POST"], cors=CORS)
+@guarded
+def parent_temporary_password(username: str) -> dict[str, Any]:
+    """A school admin issues a temporary password."""
+    return parents_admin.temporary_password(session(), username)
+
+
+@app.route("/staff/activation-keys", methods=["POST"], cors=CORS)
+@guarded
+def staff_activation_key() -> Response:
+    """A school admin issues a guardian's activation key."""
+    caller = session()
+    data = body(models.KeyIssue)
+    return json_response(parents_admin.new_key(caller, data.guardian_id), 201)
+
+
+# Parent activation ---------------------------------------------------------------------------
+
+
+@app.route("/activation/check", methods=["POST"], cors=CORS)
+@guarded
+def activation_check() -> dict[str, Any]:
+    """Whether an activation key can still be used."""
+    data = body(models.ActivationCheck)
+    limits.per_ip("activation", ip())
+    return activation.check(data.activation_key)
+
+
+@app.route("/activation/account", methods=["POST"], cors=CORS)
+@guarded
+def activation_account() -> Response:
+    """Create a parent account with an activation key."""
+    data = body(models.ActivationAccount)
+    limits.per_ip("activation", ip())
+    username = activation.create_account(
+        data.activation_key, data.username, data.password, data.password_confirm
+    )
+    return json_response({"username": username}, 201)
+
+
+# Portal look-ups -----------------------------------------------------------------------------
+
+
+@app.route("/students", methods=["GET"], cors=CORS)
+@guarded
+def students_list() -> dict[str, Any]:
+    """The students the caller may see."""
+    return lookups.students(session())
+
+
+@app.route("/students/{student_id}/schedule", methods=["GET"], cors=CORS)
+@guarded
+def student_schedule(student_id: str) -> dict[str, Any]:
+    """A student's classes by period and term."""
+    return lookups.schedule(session(), student_id)
+
+
+@app.route("/students/{student_id}/attendance", methods=["GET"], cors=CORS)
+@guarded
+def student_attendance(student_id: str) -> dict[str, Any]:
+    """A student's attendance records."""
+    return lookups.attendance(session(), student_id)
+
+
+@app.route("/students/{student_id}/grades", methods=["GET"], cors=CORS)
+@guarded
+def student_grades(student_id: str) -> dict[str, Any]:
+    """A student's assignments and scores."""
+    return lookups.grades(session(), student_id)
+
+
+@app.route("/students/{student_id}/calendar", methods=["GET"], cors=CORS)
+@guarded
+def student_calendar(student_id: str) -> dict[str, Any]:
+    """A student's days: terms, due dates, attendance."""
+    caller = session()
+    params = app.current_request.query_params or {}
+    return lookups.calendar(caller, student_id, params.get("from"), params.get("to"))
+
+
+@app.route("/household", methods=["GET"], cors=CORS)
+@guarded
+def household() -> dict[str, Any]:
+    """The caller's household: phone, addresses, members."""
+    return lookups.households(session())
+
+
+@app.route("/notices", methods=["GET"], cors=CORS)
+@guarded
+def notices() -> dict[str, Any]:
+    """District and school notices in the caller's language."""
+    caller = session()
+    return noticeboard.for_caller(caller, caller_lang(caller))
+
+
+@app.route("/notices/{notice_id}/read", methods=["POST"], cors=CORS)
+@guarded
+def notice_read(notice_id: str) -> Response:
+    """Mark a notice as read."""
+    caller = session()
+    noticeboard.mark_read(caller, notice_id, caller_lang(caller))
+    return no_content()

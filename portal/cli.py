@@ -15,6 +15,8 @@ accounts_app = typer.Typer(no_args_is_help=True, help="Student accounts.")
 app.add_typer(sis_app, name="sis")
 app.add_typer(staff_app, name="staff")
 app.add_typer(accounts_app, name="accounts")
+keys_app = typer.Typer(no_args_is_help=True, help="Parent activation keys.")
+app.add_typer(keys_app, name="activation-keys")
 console = Console()
 err = Console(stderr=True)
 
@@ -114,6 +116,26 @@ def accounts_reset_all(
         raise typer.Exit(1)
     generation = staff.reset_all_students("cli")
     console.print(f"[green]✓[/] All student accounts reset (account generation {generation}).")
+
+
+@keys_app.command("issue")
+def keys_issue(
+    guardian: str | None = typer.Option(None, "--guardian", help="One guardian's sourcedId."),
+    all_guardians: bool = typer.Option(False, "--all", help="Every guardian still without one."),
+    out: Path | None = typer.Option(None, "--out", help="Write the CSV here (default: stdout)."),
+) -> None:
+    """Issue one activation key per guardian, as CSV for the letters home."""
+    from .activation_keys import issue_keys
+
+    if bool(guardian) == all_guardians:
+        err.print("Give exactly one of --guardian ID or --all.")
+        raise typer.Exit(1)
+    try:
+        count = issue_keys(guardian, out)
+    except LookupError as missing:
+        err.print(f"[red]{missing}[/]")
+        raise typer.Exit(1) from None
+    (err if out is None else console).print(f"[green]✓[/] {count} activation key(s) issued.")
 
 
 def main() -> None:

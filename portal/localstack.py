@@ -14,6 +14,7 @@ from types import FrameType
 
 import requests
 from rich.console import Console
+from rich.table import Table
 
 from . import dynamodb_local, mailserver, paths, sitebuild
 from .processes import stop_group
@@ -153,7 +154,10 @@ def _print_summary(
     console.print(f"[green]✓[/] site {site_url} (en, fr, es, vi)")
     console.print(f"[green]✓[/] API  {api_url}  (health: {api_url}/health)")
     if accounts:
-        console.print("\n[bold]Demo accounts[/]")
-        for who, username, secret in accounts:
-            console.print(f"  {who:<42} {username:<12} {secret}")
+        table = Table(title="Demo accounts", title_justify="left", box=None, show_header=True)
+        for column in ("who", "username", "password / key"):
+            table.add_column(column, no_wrap=True)
+        for row in accounts:
+            table.add_row(*row)
+        console.print(table)
     console.print("\nPress Ctrl-C to stop.")

@@ -81,7 +81,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One `portal run --in-memory` (with the demo district) for the whole session."""
     from . import stack as stack_mod
 
-    running = stack_mod.start(tmp_path_factory.mktemp("stack"), "--no-demo")
+    running = stack_mod.start(tmp_path_factory.mktemp("stack"))
     yield running
     running.stop()
 

@@ -36,8 +36,10 @@ class Stack:
         return self.process.wait(timeout=60)
 
 
-def start(tmp: Path, *extra: str, env: dict[str, str] | None = None) -> Stack:
-    """Run `portal run --in-memory` with every port free, waiting until the API answers."""
+def start(
+    tmp: Path, *extra: str, env: dict[str, str] | None = None, persistent: bool = False
+) -> Stack:
+    """Run `portal run` (in memory unless persistent) on free ports; wait until it is ready."""
     ports = {name: dynamodb_local.free_port() for name in ("site", "api", "db", "smtp")}
     full_env = {
         **os.environ,
@@ -51,9 +53,14 @@ def start(tmp: Path, *extra: str, env: dict[str, str] | None = None) -> Stack:
     }
     for name in ("DYNAMODB_ENDPOINT_URL", "PORTAL_TABLE_PREFIX", "PORTAL_MAIL_DIR"):
         full_env.pop(name, None)
-    output = tmp / "portal-run.out"
+    output = tmp / f"portal-run-{time.monotonic_ns()}.out"
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "portal"), "run", "--in-memory", *extra],
+        [
+            str(Path(sys.executable).parent / "portal"),
+            "run",
+            *([] if persistent else ["--in-memory"]),
+            *extra,
+        ],
         cwd=ROOT,
         env=full_env,
         stdout=open(output, "w"),  # noqa: SIM115
@@ -99,3 +106,11 @@ def descendants_alive(marker: str) -> list[str]:
 def get(url: str) -> requests.Response:
     """GET with a short timeout."""
     return requests.get(url, timeout=10)
+
+
+def demo_accounts(stack: Stack) -> dict[str, tuple[str, str]]:
+    """The demo accounts `portal run` printed, by their username: (who, password or key)."""
+    import json
+
+    rows = json.loads((stack.data_dir / "demo-accounts.json").read_text())
+    return {username: (who, secret) for who, username, secret in rows}

@@ -8,9 +8,10 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+import requests
 
 from . import stack as stack_mod
-from .stack import Stack, descendants_alive, get
+from .stack import Stack, demo_accounts, descendants_alive, get
 
 
 @pytest.fixture
@@ -65,3 +66,78 @@ def test_stop_leaves_no_process(tmp_path: Path, sig: int) -> None:
     assert stack.stop(sig) == 0
     assert descendants_alive(str(tmp_path)) == []
     assert "Stopped." in stack.output.read_text()
+
+
+def test_demo_accounts_work(running: Stack) -> None:
+    accounts = demo_accounts(running)
+    greg = requests.post(
+        f"{running.api}/login",
+        json={"username": "S0123456", "password": accounts["S0123456"][1]},
+        timeout=10,
+    )
+    assert greg.status_code == 200 and greg.json()["role"] == "student"
+    minnie = requests.post(
+        f"{running.api}/login",
+        json={"username": "minniec", "password": accounts["MinnieC"][1]},
+        timeout=10,
+    ).json()
+    students = requests.get(
+        f"{running.api}/students",
+        timeout=10,
+        headers={"Authorization": f"Bearer {minnie['session_token']}"},
+    ).json()
+    assert sorted(s["display_name"] for s in students["students"]) == [
+        "Greg Student",
+        "Marcia A. Student",
+    ]
+    daffy = requests.post(
+        f"{running.api}/claim/start",
+        timeout=10,
+        json={"last_name": "Clayton", "first_name": "Daffy", "student_id": "0393354"},
+    )
+    assert daffy.status_code == 200
+    key = next(secret for who, secret in accounts.values() if "activation key" in who)
+    check = requests.post(
+        f"{running.api}/activation/check", json={"activation_key": key}, timeout=10
+    )
+    assert check.json() == {"valid": True}
+    for role in ("teacher", "technician", "schooladmin", "districtadmin"):
+        staff = requests.post(
+            f"{running.api}/login",
+            timeout=10,
+            json={"username": f"demo.{role}", "password": accounts[f"demo.{role}"][1]},
+        )
+        assert staff.status_code == 200 and staff.json()["must_change_password"] is False
+
+
+def test_data_survives_a_restart_and_demo_is_not_reloaded(tmp_path: Path) -> None:
+    first = stack_mod.start(tmp_path, persistent=True)
+    try:
+        accounts = demo_accounts(first)
+        password = accounts["S0123456"][1]
+        changed = "Restart-proof-secret-9"
+        token = requests.post(
+            f"{first.api}/login", timeout=10, json={"username": "S0123456", "password": password}
+        ).json()
+        response = requests.post(
+            f"{first.api}/me/password",
+            timeout=30,
+            headers={"Authorization": f"Bearer {token['session_token']}"},
+            json={
+                "current_password": password,
+                "new_password": changed,
+                "new_password_confirm": changed,
+            },
+        )
+        assert response.status_code == 204
+    finally:
+        assert first.stop() == 0
+    second = stack_mod.start(tmp_path, persistent=True)
+    try:
+        login = requests.post(
+            f"{second.api}/login", timeout=10, json={"username": "S0123456", "password": changed}
+        )
+        assert login.status_code == 200  # the acknowledged write survived; no demo reload over it
+        assert "Demo accounts" in second.output.read_text()
+    finally:
+        second.stop()

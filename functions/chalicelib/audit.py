@@ -16,7 +16,7 @@ def record(actor: str, action: str, target: str, **details: Any) -> None:
     store.put_event(
         {
             "pk": f"audit#{stamp[:10]}",
-            "sk": f"{stamp}#{secrets.token_hex(4)}",
+            "sk": f"{int(now * 1_000_000):020d}#{secrets.token_hex(4)}",  # sorts by time
             "at": stamp,
             "actor": actor,
             "action": action,

@@ -97,3 +97,24 @@ class TicketCreate(Body):
 
     student_id: Annotated[str, StringConstraints(min_length=1, max_length=20)]
     reason: ShortText = ""
+
+
+class KeyIssue(Body):
+    """POST /staff/activation-keys"""
+
+    guardian_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class ActivationCheck(Body):
+    """POST /activation/check"""
+
+    activation_key: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class ActivationAccount(Body):
+    """POST /activation/account"""
+
+    activation_key: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    username: Username
+    password: Secret
+    password_confirm: Secret

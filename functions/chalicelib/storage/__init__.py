@@ -31,6 +31,22 @@ CLIENT_CONFIG = Config(
     max_pool_connections=50,
 )
 
+# Codes that mean "the database cannot serve this now", after botocore's own retries.
+UNAVAILABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "ResourceNotFoundException",
+        "ResourceInUseException",
+        "LimitExceededException",
+        "UnrecognizedClientException",
+        "",
+    }
+)
+
 _lock = threading.Lock()
 _client: Any = None
 _serializer = TypeSerializer()
@@ -83,7 +99,9 @@ def translated_errors() -> Iterator[None]:
         if code == "TransactionCanceledException":
             reasons = [r.get("Code", "None") for r in err.response.get("CancellationReasons", [])]
             raise TransactionCanceled(reasons) from None
-        raise StorageUnavailable(code or "ClientError") from None
+        if code in UNAVAILABLE_CODES:
+            raise StorageUnavailable(code) from None
+        raise  # a malformed request is our bug: let it surface as a 500 and be logged
     except BotoCoreError as err:
         raise StorageUnavailable(type(err).__name__) from None
 

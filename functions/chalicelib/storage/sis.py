@@ -24,6 +24,7 @@ TABLE = "sis"
 INDEX = "gsi1"
 BATCH_WRITE_MAX = 25  # DynamoDB's limit per BatchWriteItem
 BATCH_GET_MAX = 100  # DynamoDB's limit per BatchGetItem
+SCAN_PAGE = 500  # items per scan call
 MAX_ROUNDS = 12  # unprocessed-item retries before giving up (backoff tops out near 3 s)
 
 Wire = dict[str, Any]  # one item in attribute-value form: {"pk": {"S": "..."}, ...}
@@ -101,8 +102,12 @@ def get_many(keys: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
 
 
 def scan(segments: int = 4, projection: tuple[str, ...] = ()) -> Iterator[list[Wire]]:
-    """Pages of every item in attribute-value form, read by `segments` parallel scanners."""
-    pages: queue.Queue[list[Wire] | BaseException | None] = queue.Queue(maxsize=segments * 2)
+    """Pages of every item in attribute-value form, read by `segments` parallel scanners.
+
+    Pages are small and few are buffered: a parsed 1 MB page costs ~10 MB of Python objects,
+    and the importer must stay under 500 MB whatever the table's size.
+    """
+    pages: queue.Queue[list[Wire] | BaseException | None] = queue.Queue(maxsize=segments)
     stop = threading.Event()
 
     def run(segment: int) -> None:
@@ -111,6 +116,7 @@ def scan(segments: int = 4, projection: tuple[str, ...] = ()) -> Iterator[list[W
             "Segment": segment,
             "TotalSegments": segments,
             "ConsistentRead": True,
+            "Limit": SCAN_PAGE,
         }
         if projection:
             kwargs["ProjectionExpression"] = ", ".join(f"#p{i}" for i in range(len(projection)))

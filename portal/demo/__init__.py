@@ -1,0 +1,76 @@
+"""The demo district of `portal run`: the seeds' families, ready to try (CONTRACT.md section 1)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from chalicelib import activation, claim, clock, sis, staff
+from chalicelib.storage import accounts as store
+
+from .. import paths
+
+DEMO_EXPORT = Path(__file__).parent / "sis"
+STAFF_SCHOOL = "mcgarrah-es"
+Account = tuple[str, str, str]
+
+
+def _password() -> str:
+    """A random password that passes the policy (printed for the person trying the demo)."""
+    return "Demo-" + secrets.token_urlsafe(9).replace("_", "x").replace("-", "y")
+
+
+def _credentials_file() -> Path:
+    return paths.data_dir() / "demo-accounts.json"
+
+
+def load() -> list[Account]:
+    """Load the demo once; on later starts (data kept in .data/) just show its accounts again."""
+    saved = _credentials_file()
+    if sis.get_student("0393354") is not None:
+        if saved.exists():
+            return [tuple(row) for row in json.loads(saved.read_text())]  # type: ignore[misc]
+        return [("Demo district already loaded", "(accounts unknown)", "")]
+    from ..sis.importer import import_export
+
+    first_seen = datetime.fromtimestamp(clock.now(), tz=UTC) - timedelta(hours=48)
+    import_export(DEMO_EXPORT, entered_at=first_seen, progress=False)
+    accounts: list[Account] = []
+
+    greg_password = _password()
+    token = claim.start("Student", "Greg", "0123456")
+    username = claim.set_password(token, greg_password, greg_password)
+    claim.save_answers(token, [(1, "May"), (7, "apple"), (8, "summer")])
+    accounts.append(("Greg Student, grade 05 (claimed student)", username, greg_password))
+    accounts.append(("Daffy Clayton, grade 07 (unclaimed: claim it)", "S0393354", "ID 0393354"))
+    accounts.append(("Marcia A. Student, grade 03 (unclaimed)", "S0234561", "ID 0234561"))
+
+    minnie_password = _password()
+    key = activation.issue("gdn-minnie-clayton", "demo")
+    activation.create_account(key, "MinnieC", minnie_password, minnie_password)
+    accounts.append(("Minnie Clayton, parent of Greg and Marcia", "MinnieC", minnie_password))
+    daffy_key = activation.issue("gdn-donald-clayton", "demo")
+    accounts.append(("Donald Clayton, Daffy's parent: activation key", "-", daffy_key))
+
+    for role in staff.ROLES:
+        password = _password()
+        name = f"demo.{role.replace('_', '')}"
+        staff.add_staff(name, role, None if role == "district_admin" else STAFF_SCHOOL)
+        store.update("accounts", name, _known_password(password))
+        accounts.append((f"Staff: {role.replace('_', ' ')}", name, password))
+
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(accounts, ensure_ascii=False, indent=1))
+    os.chmod(saved, 0o600)  # demo passwords: readable by this user only
+    return accounts
+
+
+def _known_password(password: str) -> dict[str, object]:
+    """Demo staff log in with the printed password directly (no forced change)."""
+    from chalicelib import passwords
+
+    digest = passwords.hash_secret(password)
+    return {"password_hash": digest, "password_history": [digest], "must_change_password": False}
