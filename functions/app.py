@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any, TypeVar
 
 from chalice import Chalice, Response
@@ -32,6 +34,7 @@ from chalicelib.api.web import (
     guarded,
     json_response,
     language,
+    log_request,
     parse_model,
     rewrite_chalice_errors,
 )
@@ -41,14 +44,18 @@ from chalicelib.errors import StorageUnavailable
 M = TypeVar("M", bound=BaseModel)
 
 app = Chalice(app_name="district-portal")
+logging.getLogger("portal.api").setLevel(logging.INFO)
 app.api.binary_types = []  # JSON only: never base64-encode a body
 CORS = cors()
 
 
 @app.middleware("http")
 def contract_errors(event: Any, get_response: Any) -> Response:
-    """Give Chalice's own error answers (405, 415, 500) the contract's JSON shape."""
-    return rewrite_chalice_errors(get_response(event))
+    """Contract-shaped errors for Chalice's own answers, and one log line per request."""
+    started = time.perf_counter()
+    response = rewrite_chalice_errors(get_response(event))
+    log_request(event, response.status_code, started)
+    return response
 
 
 def body(model: type[M]) -> M:

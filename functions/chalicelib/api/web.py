@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -16,6 +18,7 @@ from ..errors import DomainError, InvalidRequest, StorageUnavailable
 from .codes import message_of, status_of
 
 MAX_BODY_BYTES = 16 * 1024
+SAFE_FIELD = re.compile(r"[A-Za-z0-9_.]{1,100}")  # field names safe to name in an error
 M = TypeVar("M", bound=BaseModel)
 log = logging.getLogger("portal.api")
 
@@ -63,7 +66,7 @@ def parse_json(raw: bytes | None, content_type: str | None) -> Any:
         raise InvalidRequest("The request body is larger than 16 KiB.")
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
         raise InvalidRequest("The request body is not valid UTF-8 JSON.") from None
 
 
@@ -77,6 +80,7 @@ def parse_model(model: type[M], raw: bytes | None, content_type: str | None) -> 
     except ValidationError as err:
         first = err.errors()[0]
         field = ".".join(str(p) for p in first.get("loc", ())) or None
+        field = field if field and SAFE_FIELD.fullmatch(field) else None  # never echo odd keys
         raise InvalidRequest(
             f"{field or 'body'}: {first.get('msg', 'invalid')}", field=field
         ) from None
@@ -151,3 +155,24 @@ def client_ip(source_ip: str | None, forwarded_for: str | None, trusted_hops: in
         if len(hops) >= trusted_hops:
             return hops[-trusted_hops]
     return source_ip or "unknown"
+
+
+def log_request(request: Any, status: int, started: float) -> None:
+    """One JSON line per request: ids, route template, status, duration — never a secret.
+
+    Only the route template is logged (never the path, query, headers or body), so no
+    token, password, answer or key can reach the logs (QUALITY S8); json.dumps escapes
+    control characters, so no value can forge a line.
+    """
+    context = getattr(request, "context", None) or {}
+    log.info(
+        json.dumps(
+            {
+                "request_id": context.get("requestId"),
+                "method": getattr(request, "method", None),
+                "route": context.get("resourcePath"),
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            }
+        )
+    )

@@ -22,12 +22,19 @@ from .. import schema
 from ..config import settings
 from ..errors import ConditionFailed, StorageUnavailable, TransactionCanceled
 
-# Bounded so a dead database answers 503 within ~5 s instead of hanging (QUALITY R2);
-# standard mode retries throttling with backoff before we give up (R7).
+# Bounded so a dead database answers 503 instead of hanging (QUALITY R2): with the database
+# gone, each attempt fails within CONNECT_TIMEOUT_S and standard mode sleeps at most 25 ms,
+# then 50 ms, between attempts of a connection error, so a call gives up within
+# WORST_CASE_DEAD_DB_S. Throttling is retried with 1 s, then 2 s, of backoff before
+# StorageUnavailable surfaces (R7).
+CONNECT_TIMEOUT_S = 0.5
+READ_TIMEOUT_S = 2
+MAX_ATTEMPTS = 3
+WORST_CASE_DEAD_DB_S = MAX_ATTEMPTS * CONNECT_TIMEOUT_S + 0.025 + 0.05
 CLIENT_CONFIG = Config(
-    connect_timeout=1,
-    read_timeout=2,
-    retries={"mode": "standard", "max_attempts": 3},
+    connect_timeout=CONNECT_TIMEOUT_S,
+    read_timeout=READ_TIMEOUT_S,
+    retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
     max_pool_connections=50,
 )
 
