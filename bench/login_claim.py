@@ -36,11 +36,24 @@ def seed(count: int) -> list[str]:
     ids = []
     for i in range(count):
         sid = f"{5_000_000 + i:07d}"
-        store.put("sis", {
-            "pk": f"student#{sid}", "sk": "profile", "student_id": sid, "given_name": "Avery",
-            "family_name": f"Student{i}", "middle_name": "", "school": "org-1",
-            "school_name": "Bench School", "grade": "05", "years": [2027], "active": True,
-            "first_seen_at": int(clock.now()) - 2 * 86400, "language": "en"})
+        store.put(
+            "sis",
+            {
+                "pk": f"student#{sid}",
+                "sk": "profile",
+                "student_id": sid,
+                "given_name": "Avery",
+                "family_name": f"Student{i}",
+                "middle_name": "",
+                "school": "org-1",
+                "school_name": "Bench School",
+                "grade": "05",
+                "years": [2027],
+                "active": True,
+                "first_seen_at": int(clock.now()) - 2 * 86400,
+                "language": "en",
+            },
+        )
         ids.append(sid)
     return ids
 
@@ -55,20 +68,30 @@ def api_client() -> Any:
 
 
 def post(client: Any, path: str, payload: dict[str, Any]) -> dict[str, Any]:
-    response = client.http.post(path, body=json.dumps(payload).encode(),
-                                headers={"Content-Type": "application/json"})
+    response = client.http.post(
+        path, body=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+    )
     if response.status_code >= 300:
         raise SystemExit(f"{path} answered {response.status_code}: {response.body!r}")
     return json.loads(response.body) if response.body else {}
 
 
 def api_claim(client: Any, sid: str, index: int) -> None:
-    token = post(client, "/claim/start", {"last_name": f"Student{index}", "first_name": "Avery",
-                                          "student_id": sid})["claim_token"]
-    post(client, "/claim/password",
-         {"claim_token": token, "password": PASSWORD, "password_confirm": PASSWORD})
-    post(client, "/claim/answers", {"claim_token": token, "answers": [
-        {"question_id": q, "answer": a} for q, a in ANSWERS]})
+    token = post(
+        client,
+        "/claim/start",
+        {"last_name": f"Student{index}", "first_name": "Avery", "student_id": sid},
+    )["claim_token"]
+    post(
+        client,
+        "/claim/password",
+        {"claim_token": token, "password": PASSWORD, "password_confirm": PASSWORD},
+    )
+    post(
+        client,
+        "/claim/answers",
+        {"claim_token": token, "answers": [{"question_id": q, "answer": a} for q, a in ANSWERS]},
+    )
 
 
 def api_login(client: Any, sid: str) -> None:
@@ -81,26 +104,53 @@ def floor_login(raw: Any, names: dict[str, str], sid: str, password_hash: str) -
 
     key = f"s{sid}"
     now = int(time.time())
-    raw.update_item(TableName=names["limits"], Key={"pk": {"S": f"ip#login#floor#{now // 600}"}},
-                    UpdateExpression="ADD n :one SET #t = :t",
-                    ExpressionAttributeNames={"#t": "ttl"},
-                    ExpressionAttributeValues={":one": {"N": "1"}, ":t": {"N": str(now + 1200)}})
-    raw.batch_get_item(RequestItems={names["accounts"]: {
-        "Keys": [{"pk": {"S": key}}, {"pk": {"S": "#generation"}}], "ConsistentRead": True}})
-    raw.get_item(TableName=names["sis"], Key={"pk": {"S": f"student#{sid}"},
-                                              "sk": {"S": "profile"}}, ConsistentRead=True)
+    raw.update_item(
+        TableName=names["limits"],
+        Key={"pk": {"S": f"ip#login#floor#{now // 600}"}},
+        UpdateExpression="ADD n :one SET #t = :t",
+        ExpressionAttributeNames={"#t": "ttl"},
+        ExpressionAttributeValues={":one": {"N": "1"}, ":t": {"N": str(now + 1200)}},
+    )
+    raw.batch_get_item(
+        RequestItems={
+            names["accounts"]: {
+                "Keys": [{"pk": {"S": key}}, {"pk": {"S": "#generation"}}],
+                "ConsistentRead": True,
+            }
+        }
+    )
+    raw.get_item(
+        TableName=names["sis"],
+        Key={"pk": {"S": f"student#{sid}"}, "sk": {"S": "profile"}},
+        ConsistentRead=True,
+    )
     counter = {"pk": {"S": f"login#floor{key}"}}
     raw.get_item(TableName=names["limits"], Key=counter, ConsistentRead=True)
-    raw.update_item(TableName=names["limits"], Key=counter, UpdateExpression="ADD n :one",
-                    ExpressionAttributeValues={":one": {"N": "1"}})
+    raw.update_item(
+        TableName=names["limits"],
+        Key=counter,
+        UpdateExpression="ADD n :one",
+        ExpressionAttributeValues={":one": {"N": "1"}},
+    )
     passwords.verify_secret(password_hash, PASSWORD)
-    raw.put_item(TableName=names["events"], Item={
-        "pk": {"S": f"access#floor{key}"}, "sk": {"S": f"{time.time_ns()}"},
-        "ip": {"S": "127.0.0.1"}, "success": {"BOOL": True}})
+    raw.put_item(
+        TableName=names["events"],
+        Item={
+            "pk": {"S": f"access#floor{key}"},
+            "sk": {"S": f"{time.time_ns()}"},
+            "ip": {"S": "127.0.0.1"},
+            "success": {"BOOL": True},
+        },
+    )
     raw.delete_item(TableName=names["limits"], Key=counter)
-    raw.put_item(TableName=names["tokens"], Item={
-        "pk": {"S": f"session#{secrets.token_hex(32)}"}, "username": {"S": key},
-        "expires_at": {"N": str(now + 43200)}})
+    raw.put_item(
+        TableName=names["tokens"],
+        Item={
+            "pk": {"S": f"session#{secrets.token_hex(32)}"},
+            "username": {"S": key},
+            "expires_at": {"N": str(now + 43200)},
+        },
+    )
 
 
 def floor_claim(raw: Any, names: dict[str, str], sid: str) -> None:
@@ -111,28 +161,50 @@ def floor_claim(raw: Any, names: dict[str, str], sid: str) -> None:
     key = f"floor-s{sid}"
     token = {"pk": {"S": f"claim#{secrets.token_hex(32)}"}}
     student = {"pk": {"S": f"student#{sid}"}, "sk": {"S": "profile"}}
-    account_keys = {names["accounts"]: {"Keys": [{"pk": {"S": key}}, {"pk": {"S": "#generation"}}],
-                                        "ConsistentRead": True}}
+    account_keys = {
+        names["accounts"]: {
+            "Keys": [{"pk": {"S": key}}, {"pk": {"S": "#generation"}}],
+            "ConsistentRead": True,
+        }
+    }
     raw.get_item(TableName=names["sis"], Key=student, ConsistentRead=True)
-    raw.update_item(TableName=names["limits"], Key={"pk": {"S": f"ip#claim#floor#{now // 600}"}},
-                    UpdateExpression="ADD n :one", ExpressionAttributeValues={":one": {"N": "1"}})
+    raw.update_item(
+        TableName=names["limits"],
+        Key={"pk": {"S": f"ip#claim#floor#{now // 600}"}},
+        UpdateExpression="ADD n :one",
+        ExpressionAttributeValues={":one": {"N": "1"}},
+    )
     raw.batch_get_item(RequestItems=account_keys)
     raw.put_item(TableName=names["tokens"], Item={**token, "expires_at": {"N": str(now + 900)}})
     raw.get_item(TableName=names["tokens"], Key=token, ConsistentRead=True)
     raw.get_item(TableName=names["sis"], Key=student, ConsistentRead=True)
     raw.get_item(TableName=names["accounts"], Key={"pk": {"S": key}}, ConsistentRead=True)
     password_hash = passwords.hash_secret(PASSWORD)
-    raw.update_item(TableName=names["tokens"], Key=token, UpdateExpression="SET h = :h",
-                    ExpressionAttributeValues={":h": {"S": password_hash}})
+    raw.update_item(
+        TableName=names["tokens"],
+        Key=token,
+        UpdateExpression="SET h = :h",
+        ExpressionAttributeValues={":h": {"S": password_hash}},
+    )
     raw.get_item(TableName=names["tokens"], Key=token, ConsistentRead=True)
     answers = {str(q): {"S": passwords.hash_secret(a)} for q, a in ANSWERS}
     raw.batch_get_item(RequestItems=account_keys)
-    raw.transact_write_items(TransactItems=[
-        {"Put": {"TableName": names["accounts"], "Item": {
-            "pk": {"S": key}, "password_hash": {"S": password_hash}, "answers": {"M": answers}},
-            "ConditionExpression": "attribute_not_exists(pk)"}},
-        {"Delete": {"TableName": names["tokens"], "Key": token}},
-    ])
+    raw.transact_write_items(
+        TransactItems=[
+            {
+                "Put": {
+                    "TableName": names["accounts"],
+                    "Item": {
+                        "pk": {"S": key},
+                        "password_hash": {"S": password_hash},
+                        "answers": {"M": answers},
+                    },
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            {"Delete": {"TableName": names["tokens"], "Key": token}},
+        ]
+    )
 
 
 def main() -> int:
@@ -168,7 +240,7 @@ def main() -> int:
             floor_login(raw, names, sid, password_hash)
             login_floor.append(time.perf_counter() - started)
     result = {
-        "command": "python bench/login_claim.py --rounds %d" % args.rounds,
+        "command": f"python bench/login_claim.py --rounds {args.rounds}",
         "login": {"api": summary(login_api), "floor": summary(login_floor)},
         "claim": {"api": summary(claim_api), "floor": summary(claim_floor)},
     }
@@ -177,8 +249,10 @@ def main() -> int:
         result[what]["ratio"] = round(ratio, 3)
         result[what]["bar"] = BAR
         result[what]["pass"] = ratio <= BAR
-        print(f"{what:<6} api median {result[what]['api']['median_ms']:7.1f} ms   floor median "
-              f"{result[what]['floor']['median_ms']:7.1f} ms   ratio {ratio:.3f} (bar ≤ {BAR})")
+        print(
+            f"{what:<6} api median {result[what]['api']['median_ms']:7.1f} ms   floor median "
+            f"{result[what]['floor']['median_ms']:7.1f} ms   ratio {ratio:.3f} (bar ≤ {BAR})"
+        )
     path = write_result("login_claim", result)
     print(f"written to {path.relative_to(path.parents[2])}")
     return 0 if all(result[w]["pass"] for w in ("login", "claim")) else 1
