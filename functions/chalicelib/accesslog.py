@@ -11,19 +11,17 @@ from .storage import accounts as store
 RETENTION_S = 400 * 24 * 3600  # a school year and a summer
 
 
-def record(username: str, ip: str, success: bool) -> None:
-    """Append one attempt to the account's access log."""
+def entry(username: str, ip: str, success: bool) -> dict[str, Any]:
+    """The access-log item for one attempt (written by the caller, maybe in a batch)."""
     now = clock.now()
-    store.put_event(
-        {
-            "pk": f"access#{username}",
-            "sk": f"{int(now * 1_000_000):020d}#{secrets.token_hex(4)}",  # sorts by time
-            "at": clock.iso(now),
-            "ip": _clean(ip),
-            "success": success,
-            "ttl": int(now) + RETENTION_S,
-        }
-    )
+    return {
+        "pk": f"access#{username}",
+        "sk": f"{int(now * 1_000_000):020d}#{secrets.token_hex(4)}",  # sorts by time
+        "at": clock.iso(now),
+        "ip": _clean(ip),
+        "success": success,
+        "ttl": int(now) + RETENTION_S,
+    }
 
 
 def entries(username: str, limit: int = 100) -> list[dict[str, Any]]:

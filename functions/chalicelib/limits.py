@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import clock
 from .errors import DomainError
 from .storage import accounts as store
@@ -28,10 +30,14 @@ def doubling_wait(failures: int) -> int:
     return min(2 ** (failures - CAP), MAX_WAIT_S)
 
 
-def slow_down(counter: str) -> int:
-    """Count an attempt under the doubling wait; TooManyAttempts while waiting."""
+def slow_down(counter: str, current: dict[str, Any] | None = None) -> int:
+    """Count an attempt under the doubling wait; TooManyAttempts while waiting.
+
+    `current` is the counter as the caller already read it (saves a round trip).
+    """
     now = int(clock.now())
-    current = store.get("limits", counter) or {}
+    if current is None:
+        current = store.get("limits", counter) or {}
     seen = int(current.get("n", 0))
     allowed_from = now + doubling_wait(max(seen + 1, CAP))
     counted = store.count_attempt(counter, CAP, now, allowed_from, now + 2 * MAX_WAIT_S + 86400)

@@ -43,18 +43,22 @@ class Session:
         return bool(self.account.get("must_change_password"))
 
 
-def create(account: dict[str, Any]) -> str:
-    """Open a session for an account that just proved its password."""
+def new(account: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A session token and its item, for an account that just proved its password."""
     now = int(clock.now())
-    return tokens.issue(
-        "session",
-        ABSOLUTE_TIMEOUT_S,
-        username=account["pk"],
-        role=account["role"],
-        epoch=int(account.get("session_epoch", 0)),
-        created_at=now,
-        last_seen=now,
-    )
+    token = tokens.new_token()
+    expires = now + ABSOLUTE_TIMEOUT_S
+    return token, {
+        "pk": tokens.key("session", token),
+        "kind": "session",
+        "username": account["pk"],
+        "role": account["role"],
+        "epoch": int(account.get("session_epoch", 0)),
+        "created_at": now,
+        "last_seen": now,
+        "expires_at": expires,
+        "ttl": expires,
+    }
 
 
 def authenticate(authorization: str | None, *, allow_password_change: bool = False) -> Session:

@@ -36,21 +36,34 @@ def get(
     return from_item(item) if item else None
 
 
-def get_many(keys: list[tuple[str, str]]) -> list[dict[str, Any] | None]:
-    """Several single-key items from several tables in one round trip, in order."""
+def get_many(keys: list[tuple[str, str] | tuple[str, str, str]]) -> list[dict[str, Any] | None]:
+    """Items from several tables in one round trip, in order: (table, pk) or (table, pk, sk)."""
     request: dict[str, Any] = {}
-    for table, pk in keys:
+    for table, pk, *sk in keys:
         entry = request.setdefault(name(table), {"Keys": [], "ConsistentRead": True})
-        entry["Keys"].append(to_item({"pk": pk}))
-    found: dict[tuple[str, str], dict[str, Any]] = {}
+        entry["Keys"].append(to_item({"pk": pk, "sk": sk[0]} if sk else {"pk": pk}))
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
     while request:
         page = call(client().batch_get_item, RequestItems=request)
         for table_name, items in page.get("Responses", {}).items():
             for raw in items:
                 item = from_item(raw)
-                found[(table_name, item["pk"])] = item
+                found[(table_name, item["pk"], item.get("sk", ""))] = item
         request = page.get("UnprocessedKeys") or {}
-    return [found.get((name(table), pk)) for table, pk in keys]
+    return [found.get((name(key[0]), key[1], key[2] if len(key) > 2 else "")) for key in keys]
+
+
+def write_many(puts: list[tuple[str, dict[str, Any]]], deletes: list[tuple[str, str]]) -> None:
+    """Unconditional puts and deletes across tables in one BatchWriteItem round trip."""
+    request: dict[str, list[dict[str, Any]]] = {}
+    for table, item in puts:
+        request.setdefault(name(table), []).append({"PutRequest": {"Item": to_item(item)}})
+    for table, pk in deletes:
+        request.setdefault(name(table), []).append({"DeleteRequest": {"Key": to_item({"pk": pk})}})
+    while request:
+        request = (
+            call(client().batch_write_item, RequestItems=request).get("UnprocessedItems") or {}
+        )
 
 
 def put(table: str, item: dict[str, Any], *, if_absent: bool = False) -> None:
