@@ -10,6 +10,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import paths
 
@@ -39,11 +40,14 @@ def build(api_url: str, site_url: str, out_dir: Path = paths.BUILD_SITE) -> Path
 
 
 def content_security_policy(api_url: str) -> str:
-    """The CSP every page is served with: nothing but this site and the API."""
+    """The CSP every page is served with: nothing but this site and the API's origin."""
+    # A source with a path would match that path only, so the API is named by its origin.
+    parts = urlsplit(api_url)
+    api_origin = f"{parts.scheme}://{parts.netloc}"
     return "; ".join(
         [
             "default-src 'self'",
-            f"connect-src 'self' {api_url}",
+            f"connect-src 'self' {api_origin}",
             "img-src 'self' data:",
             "style-src 'self' 'unsafe-inline'",
             "script-src 'self' 'unsafe-inline'",

@@ -1,0 +1,1 @@
+"""Packaging for AWS: the Lambda, its CloudFormation template and the static site bundle."""

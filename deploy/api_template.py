@@ -1,0 +1,154 @@
+"""What `chalice package --merge-template` adds to Chalice's SAM template for the API stack."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalicelib import schema
+from chalicelib.api.codes import ERRORS
+
+from . import iam
+from .gateway_responses import gateway_responses
+
+ORIGIN_HEADER = "method.response.header.Access-Control-Allow-Origin"
+LOG_GROUP = "ApiHandlerLogGroup"
+ORIGIN = {"Ref": "SiteOrigin"}
+QUOTED_ORIGIN = {"Fn::Sub": "'${SiteOrigin}'"}
+
+
+def parameters(site_origin: str) -> dict[str, Any]:
+    """Settings chosen at deploy time."""
+    return {
+        "SiteOrigin": {
+            "Type": "String",
+            "Default": site_origin,
+            "AllowedPattern": r"^https://[a-z0-9.-]+(:[0-9]+)?$",
+            "Description": "Origin of the help site (scheme and host, no path): the one origin "
+            "CORS allows (PORTAL_SITE_ORIGIN).",
+        },
+        "ClaimDelayHours": {
+            "Type": "Number",
+            "Default": 24,
+            "MinValue": 0,
+            "Description": "Wait between a student's first appearance in the SIS and claim "
+            "(CLAIM_DELAY_HOURS; use the same value with the CLI).",
+        },
+        "DistrictTimeZone": {
+            "Type": "String",
+            "Default": "America/New_York",
+            "Description": "The district's time zone, for school years and dates (DISTRICT_TZ).",
+        },
+        "LogRetentionDays": {
+            "Type": "Number",
+            "Default": 90,
+            "AllowedValues": [30, 60, 90, 120, 150, 180, 365, 400, 545, 731],
+            "Description": "How long the function's CloudWatch logs are kept.",
+        },
+    }
+
+
+def method_not_allowed(methods: list[str]) -> dict[str, Any]:
+    """An ANY method answering 405 on a known path, like `chalice local` (mock, no Lambda).
+
+    API Gateway prefers a path's own methods (and OPTIONS for CORS) over ANY, so only the
+    methods the path does not serve get here.
+    """
+    code = "method_not_allowed"
+    body = json.dumps({"error": code, "message": ERRORS[code][1]}, separators=(",", ":"))
+    headers = {
+        "Access-Control-Allow-Origin": QUOTED_ORIGIN,
+        "Allow": "'" + ", ".join(sorted(methods)) + "'",
+        "Cache-Control": "'no-store'",
+        "X-Content-Type-Options": "'nosniff'",
+    }
+    return {
+        "consumes": ["application/json"],
+        "produces": ["application/json"],
+        "responses": {
+            "405": {
+                "description": "405 response",
+                "headers": {name: {"type": "string"} for name in headers},
+            }
+        },
+        "x-amazon-apigateway-integration": {
+            "type": "mock",
+            "requestTemplates": {"application/json": '{"statusCode": 405}'},
+            "passthroughBehavior": "never",
+            "responses": {
+                "default": {
+                    "statusCode": "405",
+                    "responseParameters": {
+                        f"method.response.header.{name}": value for name, value in headers.items()
+                    },
+                    "responseTemplates": {"application/json": body},
+                }
+            },
+        },
+    }
+
+
+def definition_body(routes: dict[str, dict[str, bool]]) -> dict[str, Any]:
+    """Gateway responses, the stack's CORS origin on every preflight, and 405 on known paths."""
+    paths: dict[str, Any] = {}
+    for path, methods in routes.items():
+        allowed = list(methods) + (["OPTIONS"] if any(methods.values()) else [])
+        entry: dict[str, Any] = {"x-amazon-apigateway-any-method": method_not_allowed(allowed)}
+        if any(methods.values()):
+            entry["options"] = {
+                "x-amazon-apigateway-integration": {
+                    "responses": {"default": {"responseParameters": {ORIGIN_HEADER: QUOTED_ORIGIN}}}
+                }
+            }
+        paths[path] = entry
+    return {
+        "x-amazon-apigateway-gateway-responses": gateway_responses(ORIGIN),
+        "paths": paths,
+    }
+
+
+def merge_template(routes: dict[str, dict[str, bool]], site_origin: str) -> dict[str, Any]:
+    """The template Chalice deep-merges into its own (dicts merge, anything else replaces)."""
+    policy = iam.template_policy(iam.load_policy())
+    return {
+        "Description": "District family portal API: API Gateway, Lambda and DynamoDB tables "
+        "(built by `make package`).",
+        "Parameters": parameters(site_origin),
+        "Resources": {
+            **schema.cloudformation_resources(iam.TABLE_PREFIX),
+            LOG_GROUP: {
+                "Type": "AWS::Logs::LogGroup",
+                "DeletionPolicy": "Delete",  # a kept group would block re-creating the stack
+                "UpdateReplacePolicy": "Delete",
+                "Properties": {
+                    "LogGroupName": f"/aws/lambda/{iam.FUNCTION_NAME}",
+                    "RetentionInDays": {"Ref": "LogRetentionDays"},
+                },
+            },
+            "ApiHandlerRole": {
+                "Properties": {
+                    "Policies": [{"PolicyName": "ApiHandlerRolePolicy", "PolicyDocument": policy}]
+                }
+            },
+            "APIHandler": {
+                "DependsOn": [LOG_GROUP],
+                "Properties": {
+                    "FunctionName": iam.FUNCTION_NAME,
+                    "Environment": {
+                        "Variables": {
+                            "PORTAL_ENV": "aws",
+                            "PORTAL_TABLE_PREFIX": iam.TABLE_PREFIX,
+                            "PORTAL_SITE_ORIGIN": ORIGIN,
+                            "CLAIM_DELAY_HOURS": {"Ref": "ClaimDelayHours"},
+                            "DISTRICT_TZ": {"Ref": "DistrictTimeZone"},
+                        }
+                    },
+                },
+            },
+            "RestAPI": {"Properties": {"DefinitionBody": definition_body(routes)}},
+        },
+        "Outputs": {
+            "TablePrefix": {"Value": iam.TABLE_PREFIX},
+            "SiteOrigin": {"Value": ORIGIN},
+        },
+    }
