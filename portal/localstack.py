@@ -119,7 +119,7 @@ def run(in_memory: bool, demo: bool) -> int:
             stack.callback(smtp.stop)
             console.print(f"[green]✓[/] SMTP 127.0.0.1:{ports.smtp} → {mail_dir}")
             with console.status("Building the site in 4 languages…"):
-                site_dir = sitebuild.build(api_url, site_url)
+                site_dir = sitebuild.build(api_url, site_url, paths.site_dir())
             server = sitebuild.serve(site_dir, ports.site, api_url)
             stack.callback(server.shutdown)
             api = subprocess.Popen(

@@ -20,3 +20,8 @@ def data_dir() -> Path:
 def dynamodb_local_dir() -> Path:
     """The unpacked DynamoDB Local (`make` puts it under `.cache/`)."""
     return Path(os.environ.get("PORTAL_DYNAMODB_LOCAL_DIR", ROOT / ".cache" / "dynamodb-local"))
+
+
+def site_dir() -> Path:
+    """Where `portal run` builds the site (`PORTAL_SITE_DIR`, default build/site/)."""
+    return Path(os.environ.get("PORTAL_SITE_DIR", BUILD_SITE))

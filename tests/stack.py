@@ -48,6 +48,7 @@ def start(
         "PORTAL_DB_PORT": str(ports["db"]),
         "PORTAL_SMTP_PORT": str(ports["smtp"]),
         "PORTAL_DATA_DIR": str(tmp / "data"),
+        "PORTAL_SITE_DIR": str(tmp / "site"),  # stacks side by side must not share a build
         "PORTAL_SITE_ORIGIN": f"http://127.0.0.1:{ports['site']}",
         **(env or {}),
     }
