@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from . import clock
@@ -35,7 +36,8 @@ def slow_down(counter: str, current: dict[str, Any] | None = None) -> int:
 
     `current` is the counter as the caller already read it (saves a round trip).
     """
-    now = int(clock.now())
+    # Round up: a wait of 1 s must never end the instant it starts.
+    now = math.ceil(clock.now())
     if current is None:
         current = store.get("limits", counter) or {}
     seen = int(current.get("n", 0))

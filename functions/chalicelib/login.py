@@ -30,6 +30,8 @@ def identify(username: str) -> dict[str, str]:
 
 def login(username: str, password: str, ip: str) -> dict[str, Any]:
     """Step two: check the password under the failure policy and open a session."""
+    if not identity.is_well_formed(username):
+        raise InvalidRequest("Enter your username.", field="username")  # no account has it
     limits.per_ip("login", ip)
     key = identity.username_key(username)
     counter = f"login#{key}"

@@ -205,7 +205,7 @@ def _date_range(start: str | None, end: str | None) -> tuple[date, date]:
     try:
         first = date.fromisoformat(start) if start else today.replace(day=1)
         last = date.fromisoformat(end) if end else first + timedelta(days=31)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InvalidRequest("from and to are dates like 2026-09-01.", field="from") from None
     if last < first:
         raise InvalidRequest("to must not be before from.", field="to")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import activation, audit, sis, staff
+from . import activation, audit, identity, sis, staff
 from .errors import ConditionFailed, NotFound
 from .sessions import Session
 
@@ -24,7 +24,8 @@ def _require_for_guardian(session: Session, guardian_id: str) -> dict[str, Any]:
 
 
 def _parent(username: str) -> dict[str, Any]:
-    account = activation.parent_account(username) if len(username) <= 64 else None
+    well_formed = identity.is_well_formed(username)
+    account = activation.parent_account(username) if well_formed else None
     if account is None:
         raise NotFound()
     return account

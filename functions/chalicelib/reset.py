@@ -7,7 +7,7 @@ from typing import Any
 
 from . import identity, limits, passwords, questions, sis, tokens
 from .claim import is_claimed
-from .errors import DomainError, TransactionCanceled
+from .errors import DomainError, InvalidRequest, TransactionCanceled
 from .storage import accounts as store
 
 RESET_LIFETIME_S = 15 * 60
@@ -29,6 +29,8 @@ class ResetTokenInvalid(DomainError):
 
 def start(username: str, lang: str) -> dict[str, Any]:
     """A reset token and the user's 3 questions; unknown users get plausible, useless ones."""
+    if not identity.is_well_formed(username):
+        raise InvalidRequest("Enter your username.", field="username")  # no account has it
     key = identity.username_key(username)
     account = _resettable(key)
     if account is not None:

@@ -161,7 +161,13 @@ def encode(values: dict[str, Any]) -> Wire:
     Numbers are written the way DynamoDB hands them back (no exponent, no trailing zeros), so a
     stored item and a freshly built one compare equal byte for byte.
     """
-    return {k: _attr(v) for k, v in values.items() if v is not None}
+    out: Wire = {}
+    for k, v in values.items():
+        if type(v) is str:  # most attributes: skip the general dispatch
+            out[k] = {"S": v}
+        elif v is not None:
+            out[k] = _attr(v)
+    return out
 
 
 def _attr(value: Any) -> Any:
