@@ -1,0 +1,150 @@
+"""MkDocs hook: give the site's forms their texts in the page's language.
+
+Every language's site/messages/<lang>.yml must hold every key of en.yml with the same
+{placeholders}, or the build fails. On each page that has a form slot
+(`<div class="portal-form" data-form="…">`) the hook adds, before </body>:
+
+- `<script type="application/json" id="portal-messages">` with the page language's `errors` and
+  `labels`, the page language and the links the forms need (login, portal, forgot password),
+  relative to the page. It is inert data, so a CSP without inline script allows it.
+- the form scripts from assets/js/ (only where a form is, so other pages stay as light as stock
+  mkdocs-material);
+- a `<noscript>` sentence inside each slot, in the page language.
+
+The API address is not here: the forms read it from `<meta name="portal-api">` (main.html).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+DEFAULT_LANGUAGES = ("en", "fr", "es", "vi")
+SECTIONS = ("errors", "labels")
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+SLOT = re.compile(r"""<div\b[^>]*\bclass=["'][^"']*\bportal-form\b[^>]*>""")
+FORM_KIND = re.compile(r"""\bdata-form=["']([a-z]+)["']""")
+# Scripts a slot of each kind needs, in load order (paths under the docs folder).
+COMMON_JS = "assets/js/portal-common.js"
+SCRIPTS = {
+    "claim": [COMMON_JS, "assets/js/portal-forms.js"],
+    "login": [COMMON_JS, "assets/js/portal-forms.js"],
+    "reset": [COMMON_JS, "assets/js/portal-forms.js"],
+    "activate": [COMMON_JS, "assets/js/portal-forms.js"],
+    "portal": [COMMON_JS, "assets/js/portal-app.js"],
+}
+# Pages the forms link to, relative to a language's root.
+LINKS = {
+    "login": "students/login/",
+    "portal": "portal/",
+    "claim": "students/claim/",
+    "forgot_password": "students/forgot-password/",
+}
+
+_messages: dict[str, dict[str, dict[str, str]]] = {}
+
+
+def messages_dir(config: MkDocsConfig) -> Path:
+    """site/messages beside the docs folder."""
+    return Path(config.docs_dir).parent / "messages"
+
+
+def languages(config: MkDocsConfig) -> list[str]:
+    """Locales configured in the i18n plugin (the default language first)."""
+    plugin = config.plugins.get("i18n")
+    try:
+        found = [lang.locale for lang in plugin.config.languages]  # type: ignore[union-attr]
+    except AttributeError:
+        return list(DEFAULT_LANGUAGES)
+    return sorted(found, key=lambda locale: locale != "en")
+
+
+def load_messages(folder: Path, langs: list[str]) -> dict[str, dict[str, dict[str, str]]]:
+    """Every language's messages; raise PluginError naming each missing key or placeholder."""
+    loaded: dict[str, dict[str, dict[str, str]]] = {}
+    for lang in langs:
+        path = folder / f"{lang}.yml"
+        if not path.exists():
+            raise PluginError(f"portal_i18n: {path} is missing")
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        loaded[lang] = {section: dict(data.get(section) or {}) for section in SECTIONS}
+    reference = loaded["en"]
+    problems = []
+    for lang, texts in loaded.items():
+        for section in SECTIONS:
+            for key, english in reference[section].items():
+                text = texts[section].get(key)
+                if not isinstance(text, str) or not text.strip():
+                    problems.append(f"{lang}.yml: {section}.{key} is missing")
+                elif set(PLACEHOLDER.findall(text)) != set(PLACEHOLDER.findall(english)):
+                    problems.append(
+                        f"{lang}.yml: {section}.{key} must use the placeholders of en.yml "
+                        f"{sorted(set(PLACEHOLDER.findall(english)))}"
+                    )
+    if problems:
+        raise PluginError("portal_i18n: messages incomplete:\n  " + "\n  ".join(problems))
+    return loaded
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Load and check the messages once per build (the i18n plugin builds once per language)."""
+    _messages.clear()
+    _messages.update(load_messages(messages_dir(config), languages(config)))
+    return config
+
+
+def page_language(page: Page, config: MkDocsConfig) -> str:
+    """The language of the page being built."""
+    lang = getattr(page.file, "locale", None) or config.theme.get("language") or "en"
+    return lang if lang in _messages else "en"
+
+
+def language_root(page: Page, lang: str) -> str:
+    """The URL of the page language's home, relative to the site root ("" or "fr/")."""
+    return f"{lang}/" if page.url.startswith(f"{lang}/") else ""
+
+
+def inert_json(data: Any) -> str:
+    """JSON safe inside a <script> element (no "</script>", no HTML-significant characters)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Add messages, scripts and a no-script hint to pages with a form slot."""
+    slots = SLOT.findall(output)
+    if not slots:
+        return output
+    lang = page_language(page, config)
+    texts = _messages[lang]
+    root = language_root(page, lang)
+    data = {
+        "lang": lang,
+        "errors": texts["errors"],
+        "labels": texts["labels"],
+        "links": {name: get_relative_url(root + url, page.url) for name, url in LINKS.items()},
+    }
+    scripts: list[str] = []
+    for slot in slots:
+        kind = FORM_KIND.search(slot)
+        if kind is None or kind.group(1) not in SCRIPTS:
+            raise PluginError(f"portal_i18n: {page.file.src_uri}: unknown form slot {slot}")
+        scripts += [s for s in SCRIPTS[kind.group(1)] if s not in scripts]
+    hint = html.escape(texts["labels"]["noscript"])
+    noscript = f'<noscript><p class="portal-noscript">{hint}</p></noscript>'
+    output = SLOT.sub(lambda match: match.group(0) + noscript, output)
+    tags = [f'<script type="application/json" id="portal-messages">{inert_json(data)}</script>']
+    tags += [f'<script src="{get_relative_url(s, page.url)}" defer></script>' for s in scripts]
+    head, sep, tail = output.rpartition("</body>")
+    if not sep:
+        raise PluginError(f"portal_i18n: {page.file.src_uri} has no </body>")
+    return head + "\n".join(tags) + "\n" + sep + tail

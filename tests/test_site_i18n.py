@@ -1,0 +1,153 @@
+"""Languages of the site (QUALITY.md L1, L2): pages and form messages exist in all 4 languages,
+and the build gives every form the messages of its page's language."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "site/docs"
+MESSAGES = ROOT / "site/messages"
+LANGS = ("en", "fr", "es", "vi")
+JS = sorted((DOCS / "assets/js").glob("*.js"))
+# Keys the scripts build from data ("tab_" + view, "status_" + status, ...).
+DYNAMIC_KEYS = {
+    *(f"tab_{v}" for v in ("schedule", "attendance", "grades", "calendar", "notices")),
+    *(f"tab_{v}" for v in ("household", "access_log", "change_password")),
+    *(f"status_{s}" for s in ("present", "excused", "unexcused", "tardy", "exempt", "unknown")),
+    *(f"grade_{s}" for s in ("scored", "pending", "late", "missing")),
+}
+FORM_PAGES = {
+    "students/claim/": "claim",
+    "students/login/": "login",
+    "students/forgot-password/": "reset",
+    "parents/activate/": "activate",
+    "portal/": "portal",
+}
+
+
+def hook() -> ModuleType:
+    """site/hooks/portal_i18n.py, imported the way mkdocs does."""
+    spec = importlib.util.spec_from_file_location("portal_i18n", ROOT / "site/hooks/portal_i18n.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def messages(lang: str) -> dict[str, dict[str, str]]:
+    """A language's messages file."""
+    return yaml.safe_load((MESSAGES / f"{lang}.yml").read_text(encoding="utf-8"))
+
+
+def pages(lang: str) -> set[str]:
+    """Markdown pages of a language, relative to its folder."""
+    folder = DOCS / lang
+    return {str(p.relative_to(folder)) for p in folder.rglob("*.md")}
+
+
+# L1: the same pages in every language --------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS[1:])
+def test_every_page_exists_in_every_language(lang: str) -> None:
+    english = pages("en")
+    assert english, "no English pages found"
+    assert sorted(english - pages(lang)) == [], f"missing in {lang}"
+    assert sorted(pages(lang) - english) == [], f"orphaned in {lang} (no English page)"
+
+
+# L2: every error code and form label in every language --------------------------------------
+
+
+def test_every_api_error_code_has_a_message() -> None:
+    from chalicelib.api.codes import ERRORS  # functions/ is on sys.path (conftest.py)
+
+    english = messages("en")["errors"]
+    assert sorted(set(ERRORS) - set(english)) == []
+    assert "network_error" in english  # the browser's own failure, not an API code
+
+
+def test_every_language_has_every_key_with_the_same_placeholders() -> None:
+    loaded = hook().load_messages(MESSAGES, list(LANGS))
+    for lang in LANGS[1:]:
+        for section in ("errors", "labels"):
+            extra = set(loaded[lang][section]) - set(loaded["en"][section])
+            assert not extra, f"{lang}.yml {section} has keys en.yml lacks: {sorted(extra)}"
+
+
+def test_the_build_fails_when_a_language_lacks_a_key(tmp_path: Path) -> None:
+    for lang in LANGS:
+        shutil.copy(MESSAGES / f"{lang}.yml", tmp_path / f"{lang}.yml")
+    data = messages("vi")
+    del data["labels"]["log_off"]
+    data["errors"]["too_many_attempts"] = "Quá nhiều lần thử."  # its {wait} is lost
+    (tmp_path / "vi.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PluginError) as failure:
+        hook().load_messages(tmp_path, list(LANGS))
+    assert "vi.yml: labels.log_off is missing" in str(failure.value)
+    assert "vi.yml: errors.too_many_attempts must use the placeholders" in str(failure.value)
+
+
+def test_every_label_the_scripts_use_exists() -> None:
+    used = set(DYNAMIC_KEYS)
+    for script in JS:
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+)["']\s*[,)]""", script.read_text("utf-8")))
+    labels = messages("en")["labels"]
+    assert sorted(used - set(labels)) == []
+
+
+# The built site: each form page carries its own language's messages --------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built as `portal run` builds it."""
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PORTAL_API_URL": "http://api.invalid"}
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_form_pages_carry_their_language(built: Path, lang: str) -> None:
+    expected = messages(lang)
+    for path, kind in FORM_PAGES.items():
+        html = (built / ("" if lang == "en" else lang) / path / "index.html").read_text("utf-8")
+        found = re.search(
+            r'<script type="application/json" id="portal-messages">(.*?)</script>', html, re.S
+        )
+        assert found, f"{lang}/{path}: no messages"
+        data = json.loads(found.group(1))
+        assert data["lang"] == lang
+        assert data["labels"] == expected["labels"]
+        assert data["errors"] == expected["errors"]
+        assert f'data-form="{kind}"' in html
+        assert expected["labels"]["noscript"] in html
+        assert '<meta name="portal-api" content="http://api.invalid">' in html
+        assert "api.invalid" not in found.group(1)  # the address comes from the meta only
+        assert re.search(r'<script src="[./]*assets/js/portal-common\.js" defer>', html)
+
+
+def test_pages_without_a_form_load_no_form_script(built: Path) -> None:
+    home = (built / "index.html").read_text("utf-8")
+    assert "portal-messages" not in home
+    assert "assets/js/portal-" not in home
