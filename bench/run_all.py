@@ -66,7 +66,7 @@ BENCHES = (
         "P5",
         "4-language build ≤ 4.5 × English-only; home page ≤ 1.2 × stock "
         "mkdocs-material; Lighthouse",
-        "site.py",
+        "site_weight.py",
     ),
     Bench(
         "P6",

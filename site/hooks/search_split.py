@@ -27,11 +27,11 @@ CONFIG_SCRIPT = re.compile(
 
 
 def _languages(config: MkDocsConfig) -> tuple[str, list[str]]:
-    """The default language and the others, from the i18n plugin's settings."""
+    """The default language and the other languages being built, from the i18n plugin."""
     plugin = config.plugins["i18n"]
     languages = plugin.config.languages
     default = next(lang.locale for lang in languages if lang.default)
-    return default, [lang.locale for lang in languages if not lang.default]
+    return default, [lang.locale for lang in languages if not lang.default and lang.build]
 
 
 def _page_language(page: Page, others: list[str]) -> str | None:
@@ -94,8 +94,13 @@ def _split_sitemap(root: Path, others: list[str]) -> None:
     head, _, rest = text.partition("<url>")
     entries = ["<url>" + chunk for chunk in rest.split("<url>")] if rest else []
     tail = "</urlset>"
-    for language in others:
-        own = [e.replace(tail, "") for e in entries if f"/{language}/" in e.split("</loc>")[0]]
-        (root / language / "sitemap.xml").write_text(
-            head + "".join(own).rstrip() + "\n" + tail + "\n", encoding="utf-8"
-        )
+
+    def language_of(entry: str) -> str | None:
+        location = entry.split("</loc>")[0]
+        return next((lang for lang in others if f"/{lang}/" in location), None)
+
+    # Each sitemap lists its own language's pages (their hreflang links name the others).
+    for language in [None, *others]:
+        own = [e.replace(tail, "") for e in entries if language_of(e) == language]
+        target = root / "sitemap.xml" if language is None else root / language / "sitemap.xml"
+        target.write_text(head + "".join(own).rstrip() + "\n" + tail + "\n", encoding="utf-8")
