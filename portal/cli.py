@@ -17,6 +17,8 @@ app.add_typer(staff_app, name="staff")
 app.add_typer(accounts_app, name="accounts")
 keys_app = typer.Typer(no_args_is_help=True, help="Parent activation keys.")
 app.add_typer(keys_app, name="activation-keys")
+translations_app = typer.Typer(no_args_is_help=True, help="The site's translations.")
+app.add_typer(translations_app, name="translations")
 console = Console()
 err = Console(stderr=True)
 
@@ -136,6 +138,34 @@ def keys_issue(
         err.print(f"[red]{missing}[/]")
         raise typer.Exit(1) from None
     (err if out is None else console).print(f"[green]✓[/] {count} activation key(s) issued.")
+
+
+@translations_app.command("status")
+def translations_status() -> None:
+    """List missing, orphaned and outdated (by git date) translations; exit 1 if any."""
+    from .translations import SOURCE, pages, status, untranslated_lines
+
+    report = status()
+    clean = True
+    for lang, entry in report.items():
+        shared = sorted(pages(lang) & pages(SOURCE))
+        copied = [f"{page}: {line}" for page in shared for line in untranslated_lines(lang, page)]
+        console.print(f"[bold]{lang}[/]: {len(pages(lang))} pages")
+        for kind, items in (
+            ("missing", entry.missing),
+            ("orphaned", entry.orphaned),
+            ("outdated", entry.outdated),
+            ("still in English", copied),
+        ):
+            for item in items:
+                console.print(f"  {kind}: {item}", markup=False)
+        clean = clean and entry.clean and not copied
+    console.print(
+        "[green]✓[/] every translation is present and up to date."
+        if clean
+        else "[red]Some translations need work (see above).[/]"
+    )
+    raise typer.Exit(0 if clean else 1)
 
 
 def main() -> None:

@@ -1,0 +1,74 @@
+"""Every page in every language, nothing left in English, and the status command (QUALITY L1)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from portal import translations
+
+
+def test_repository_translations_are_complete() -> None:
+    for lang, entry in translations.status().items():
+        assert entry.missing == [], f"{lang} lacks {entry.missing}"
+        assert entry.orphaned == [], f"{lang} has pages English lacks: {entry.orphaned}"
+
+
+@pytest.mark.parametrize("lang", translations.TARGETS)
+def test_no_english_sentence_left_in_translations(lang: str) -> None:
+    shared = sorted(translations.pages(lang) & translations.pages(translations.SOURCE))
+    copied = {p: translations.untranslated_lines(lang, p) for p in shared}
+    assert {p: lines for p, lines in copied.items() if lines} == {}
+
+
+def _git(cwd: Path, *args: str, when: int) -> None:
+    env = {
+        "GIT_AUTHOR_DATE": f"{when} +0000",
+        "GIT_COMMITTER_DATE": f"{when} +0000",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "PATH": "/usr/bin",
+    }
+    subprocess.run(["git", *args], cwd=cwd, check=True, env=env, capture_output=True)
+
+
+def test_status_finds_missing_orphaned_and_outdated(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    for lang in ("en", "fr", "es", "vi"):
+        (docs / lang).mkdir(parents=True)
+    (docs / "en" / "guide.md").write_text("# Guide\n\nHow to claim your account today.\n")
+    (docs / "fr" / "guide.md").write_text("# Guide\n\nComment configurer votre compte.\n")
+    (docs / "vi" / "guide.md").write_text("# Hướng dẫn\n\nCách nhận tài khoản.\n")
+    (docs / "fr" / "old.md").write_text("# Ancien\n")
+    _git(tmp_path, "init", "-q", when=1_700_000_000)
+    _git(tmp_path, "add", ".", when=1_700_000_000)
+    _git(tmp_path, "commit", "-qm", "first", when=1_700_000_000)
+    (docs / "en" / "guide.md").write_text("# Guide\n\nHow to claim your account this year.\n")
+    _git(tmp_path, "commit", "-qam", "English changed", when=1_700_100_000)
+    report = translations.status(docs)
+    assert report["es"].missing == ["guide.md"]
+    assert report["fr"].orphaned == ["old.md"]
+    assert report["fr"].outdated == ["guide.md"] and report["vi"].outdated == ["guide.md"]
+
+
+def test_untranslated_lines_are_found(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "en").mkdir(parents=True)
+    (docs / "fr").mkdir(parents=True)
+    (docs / "en" / "p.md").write_text("# Title\n\nYour student ID has 7 digits.\n\n- CCPS Portal\n")
+    (docs / "fr" / "p.md").write_text("# Titre\n\nYour student ID has 7 digits.\n\n- CCPS Portal\n")
+    assert translations.untranslated_lines("fr", "p.md", docs) == ["Your student ID has 7 digits."]
+
+
+def test_status_command_runs() -> None:
+    portal = Path(sys.executable).parent / "portal"
+    done = subprocess.run(
+        [str(portal), "translations", "status"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "every translation is present" in done.stdout
