@@ -109,7 +109,7 @@ def health() -> Response:
         storage.ping()
     except StorageUnavailable:
         return error_response("unavailable")
-    return json_response({"status": "ok", "version": __version__})
+    return json_response({"status": "ok", "version": __version__, "database": "ok"})
 
 
 # Claim ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ def body(response: Any) -> Any:
 def test_health_reports_ok_and_version(api: Any) -> None:
     response = api.get("/health")
     assert response.status_code == 200
-    assert body(response) == {"status": "ok", "version": "0.1.0"}
+    assert body(response) == {"status": "ok", "version": "0.1.0", "database": "ok"}
     assert response.headers["Cache-Control"] == "no-store"
 
 

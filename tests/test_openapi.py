@@ -365,13 +365,13 @@ def test_operations_are_described() -> None:
 
 def test_the_checker_catches_violations() -> None:
     """The helper every other test relies on fails on an undocumented status or shape."""
-    ok = json.dumps({"status": "ok", "version": "1"}).encode()
+    ok = json.dumps({"status": "ok", "version": "1", "database": "ok"}).encode()
     json_type = {"Content-Type": "application/json"}
     conform("GET", "/health", 200, json_type, ok)
     bad_cases = [
         (418, ok),
         (200, json.dumps({"status": "ok"}).encode()),
-        (200, json.dumps({"status": "ok", "version": "1", "extra": 1}).encode()),
+        (200, json.dumps({"status": "ok", "version": "1", "database": "ok", "x": 1}).encode()),
         (400, json.dumps({"error": "claim_failed", "message": "x"}).encode()),
     ]
     for status, body in bad_cases:
