@@ -226,9 +226,14 @@ def axe_violations(page: Any) -> list[str]:
         pytest.fail(f"{AXE} is missing: run `make install-test` (it installs axe-core)")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE))
+    # Judge the page as a reader sees it, after fades and slides (e.g. the theme's back-to-top
+    # button) have finished: mid-transition colours are not what anyone reads.
     found = page.evaluate(
-        """async () => (await axe.run(document)).violations.map(
-            v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+        """async () => {
+            await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));
+            return (await axe.run(document)).violations.map(
+                v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+        }"""
     )
     return list(found)
 
