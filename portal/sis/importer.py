@@ -102,14 +102,17 @@ def _changes(
     items: Iterable[Item], stored: Stored, fresh: Hashes, summary: ImportSummary, step: Step
 ) -> Iterator[Wire]:
     """Put requests for the built items whose content is not already stored."""
-    contents, encode, fingerprint = stored.contents, store.encode, store.fingerprint
+    keys, contents = stored.keys, stored.contents
+    encode, fingerprint = store.encode, store.fingerprint
     written, unchanged = summary.written, summary.unchanged
     count = 0
     for values in items:
         key = (values["pk"], values["sk"])
-        fresh.add(key)
+        key_hash = hash(key)
+        fresh.add_hash(key_hash)
         wire = encode(values)
-        if contents.has_hash(fingerprint(wire)):
+        # Only an item whose key is stored can be unchanged: new keys skip the content hash.
+        if keys.has_hash(key_hash) and contents.has_hash(fingerprint(wire)):
             unchanged[kind_of(*key)] += 1
         else:
             written[kind_of(*key)] += 1

@@ -146,7 +146,6 @@ class Validator:
         seen: dict[str, int] = {}
         years: dict[int, int] = {}
         parents: list[tuple[int, str, str]] = []
-        c = self.c
         for line, row in self.each("academicSessions.csv"):
             c = self.c
             sid = self.unique(row, seen)
@@ -162,8 +161,10 @@ class Validator:
             active = not is_tobedeleted(row)
             if kind == "schoolYear" and year and active:
                 if year in years:
-                    c.fail("schoolYear", f"second schoolYear session for {year} "
-                                         f"(first on line {years[year]})")  # fmt: skip
+                    first = years[year]
+                    c.fail(
+                        "schoolYear", f"second schoolYear session {year} (first on line {first})"
+                    )
                 years.setdefault(year, line)
             if row["parentSourcedId"].strip():
                 parents.append((line, "parentSourcedId", row["parentSourcedId"]))

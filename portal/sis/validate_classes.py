@@ -80,7 +80,7 @@ def enrollments(v: Validator) -> None:
             continue
         if role == ors.STUDENT_ROLE and user in ex.students:
             ex.enrolled.setdefault(user, []).append(klass)
-        elif user in ex.teacher_names and role in ors.STAFF_ROLES and role != "proctor":
+        elif role == "teacher" and user in ex.teacher_names:
             teachers.setdefault(klass, []).append((not primary, ex.teacher_names[user]))
     _duplicates(v, "enrollments.csv", ids, lambda row: row["sourcedId"].strip(), "sourcedId")
     for klass, names in teachers.items():

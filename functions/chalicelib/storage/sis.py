@@ -17,6 +17,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from decimal import Decimal
 from typing import Any
 
+import boto3
+from botocore.config import Config
+
+from ..config import settings
 from ..errors import StorageUnavailable
 from . import call, client, from_item, name, to_item
 
@@ -28,6 +32,33 @@ SCAN_PAGE = 500  # items per scan call
 MAX_ROUNDS = 12  # unprocessed-item retries before giving up (backoff tops out near 3 s)
 
 Wire = dict[str, Any]  # one item in attribute-value form: {"pk": {"S": "..."}, ...}
+
+# The CLI's bulk scans and writes run without an API caller waiting: a batch of 25 may take
+# seconds on a busy DynamoDB Local, so wait longer than the API's 2 s rather than abort an
+# import; and skip botocore's per-attribute parameter validation, which costs more CPU than
+# the serialisation itself, for items the importer built well-formed.
+BULK_CONFIG = Config(
+    read_timeout=60, retries={"mode": "standard", "max_attempts": 8}, parameter_validation=False
+)
+_bulk_lock = threading.Lock()
+_bulk: tuple[Any, Any] | None = None  # (the API client it derives from, the bulk client)
+
+
+def bulk_client() -> Any:
+    """The client for bulk scans and writes: client()'s endpoint and region, BULK_CONFIG."""
+    global _bulk
+    base = client()
+    with _bulk_lock:
+        if _bulk is None or _bulk[0] is not base:  # client() was reset (tests, new settings)
+            kwargs: dict[str, Any] = {
+                "region_name": base.meta.region_name,
+                "endpoint_url": base.meta.endpoint_url,
+                "config": base.meta.config.merge(BULK_CONFIG),
+            }
+            if settings().env != "aws":  # as client(): DynamoDB Local takes any credentials
+                kwargs.update(aws_access_key_id="local", aws_secret_access_key="local")  # noqa: S106
+            _bulk = (base, boto3.session.Session().client("dynamodb", **kwargs))
+        return _bulk[1]
 
 
 def get(pk: str, sk: str) -> dict[str, Any] | None:
@@ -123,7 +154,7 @@ def scan(segments: int = 4, projection: tuple[str, ...] = ()) -> Iterator[list[W
             kwargs["ExpressionAttributeNames"] = {f"#p{i}": p for i, p in enumerate(projection)}
         try:
             while not stop.is_set():
-                page = call(client().scan, **kwargs)
+                page = call(bulk_client().scan, **kwargs)
                 pages.put(page.get("Items", []))
                 if "LastEvaluatedKey" not in page:
                     break
@@ -259,7 +290,7 @@ def _write_chunk(table: str, entries: list[Wire]) -> int:
     """One BatchWriteItem call, retrying UnprocessedItems with jittered exponential backoff."""
     request = {table: entries}
     for attempt in range(MAX_ROUNDS):
-        answer = call(client().batch_write_item, RequestItems=request)
+        answer = call(bulk_client().batch_write_item, RequestItems=request)
         request = answer.get("UnprocessedItems") or {}
         if not request:
             return len(entries)
