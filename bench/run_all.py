@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Everything below this line of BENCHMARKS.md is hand-written analysis, kept across runs.
+NOTES_MARK = "<!-- notes: kept by make bench -->"
 
 
 @dataclass(frozen=True)
@@ -133,10 +135,13 @@ def main() -> int:
         f"{platform.python_version()}\n\n"
     )
     target = ROOT / "BENCHMARKS.md"
+    notes = ""
+    if target.exists() and NOTES_MARK in target.read_text():
+        notes = target.read_text().split(NOTES_MARK, 1)[1]
     if args.names and target.exists():
         print("Only some benchmarks ran: BENCHMARKS.md left as it is.")
     else:
-        target.write_text(header + "\n".join(sections))
+        target.write_text(header + "\n".join(sections) + "\n" + NOTES_MARK + notes)
         print(f"BENCHMARKS.md rewritten ({len(chosen)} benchmarks, {failures} not holding).")
     return 1 if failures else 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -19,8 +20,13 @@ keys_app = typer.Typer(no_args_is_help=True, help="Parent activation keys.")
 app.add_typer(keys_app, name="activation-keys")
 translations_app = typer.Typer(no_args_is_help=True, help="The site's translations.")
 app.add_typer(translations_app, name="translations")
+notices_app = typer.Typer(no_args_is_help=True, help="Notices to families: check, publish, send.")
+app.add_typer(notices_app, name="notices")
 console = Console()
 err = Console(stderr=True)
+
+if TYPE_CHECKING:
+    from .notices.definition import Definition
 
 
 @app.callback()
@@ -138,6 +144,152 @@ def keys_issue(
         err.print(f"[red]{missing}[/]")
         raise typer.Exit(1) from None
     (err if out is None else console).print(f"[green]✓[/] {count} activation key(s) issued.")
+
+
+# --- notices (portal/notices/) ------------------------------------------------------------------
+
+
+def _notice(file: Path) -> Definition:
+    """Load and fully check a definition (fields, rules, every template); exit 1 if invalid."""
+    from .notices.definition import NoticeInvalid, load
+    from .notices.render import check
+
+    try:
+        notice = load(file)
+        check(notice)
+    except NoticeInvalid as invalid:
+        for line in invalid.problems:
+            err.print(f"{file}: {line}", markup=False, highlight=False, soft_wrap=True)
+        err.print(f"[red]{len(invalid.problems)} problem(s): nothing was done.[/]")
+        raise typer.Exit(1) from None
+    return notice
+
+
+@notices_app.command("check")
+def notices_check(file: Path = typer.Argument(..., help="The notice definition (YAML).")) -> None:
+    """Validate a notice definition and render it in the 4 languages (exit 1 if anything fails)."""
+    notice = _notice(file)
+    console.print(
+        f"[green]✓[/] {file}: {notice.id} is valid and renders in en, fr, es, vi.", soft_wrap=True
+    )
+
+
+@notices_app.command("publish")
+def notices_publish(file: Path = typer.Argument(..., help="The notice definition (YAML).")) -> None:
+    """Put the notice on the site (4 languages + PDFs), and in the portal's notices."""
+    from chalicelib.errors import StorageUnavailable
+
+    from .notices.definition import NoticeInvalid
+    from .notices.publish import publish
+
+    notice = _notice(file)
+    try:
+        done = publish(notice)
+    except NoticeInvalid as invalid:
+        for line in invalid.problems:
+            err.print(f"{file}: {line}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    except StorageUnavailable as down:
+        err.print(f"[red]The database did not answer ({down}); the portal was not updated.[/]")
+        raise typer.Exit(2) from None
+    for name in done.written:
+        console.print(f"  written    site/{name}")
+    for name in done.unchanged:
+        console.print(f"  unchanged  site/{name}")
+    console.print(
+        f"[green]✓[/] {notice.id} published: site pages and PDFs, and the portal's "
+        f"notices in {', '.join(done.board)}. Rebuild the site to show the pages."
+    )
+
+
+@notices_app.command("send")
+def notices_send(
+    file: Path = typer.Argument(..., help="The notice definition (YAML)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Render and count; send nothing."),
+    rate: float | None = typer.Option(None, "--rate", min=0.01, help="At most N messages/s."),
+    in_flight: int | None = typer.Option(
+        None,
+        "--in-flight",
+        min=1,
+        max=1000,
+        help="Messages under way at once; after a crash at most this many may arrive twice "
+        "(same Message-ID). Default: 1 with --rate up to 50, rate/50 above, 100 without --rate.",
+    ),
+) -> None:
+    """Email the notice to every guardian of its audience, once per address and language."""
+    import signal
+    import threading
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from chalicelib.errors import StorageUnavailable
+
+    from .notices.report import table
+    from .notices.send import send
+
+    notice = _notice(file)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: object) -> None:
+        stop.set()
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    try:
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("Rendering" if dry_run else "Sending", total=None)
+            outcome = send(
+                notice,
+                dry_run=dry_run,
+                rate=rate,
+                in_flight=in_flight,
+                stop=stop,
+                progress=lambda n: bar.advance(task, n),
+                started=lambda total: bar.update(task, total=total),
+            )
+    except StorageUnavailable as down:
+        err.print(f"[red]The database did not answer ({down}); nothing was sent.[/]")
+        raise typer.Exit(2) from None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    kind = "dry-run" if dry_run else "send"
+    title = f"{notice.id}: {outcome.recipients:,} recipients ({outcome.seconds:.1f} s)"
+    console.print(table(outcome.tally, kind, title))
+    resent = outcome.tally.total("resent")
+    if resent:
+        console.print(f"{resent:,} message(s) in doubt from an earlier run were sent again "
+                      "with the same Message-ID.")  # fmt: skip
+    if outcome.stopped:
+        console.print("[yellow]Stopped on request.[/] Run the same command again to send the rest.")
+    if outcome.error:
+        err.print(f"[red]Stopped: {outcome.error}.[/] Run the same command again to continue.")
+    raise typer.Exit(outcome.exit_code)
+
+
+@notices_app.command("status")
+def notices_status(notice_id: str = typer.Argument(..., help="The notice id.")) -> None:
+    """Delivery records of a notice per language: sent, in doubt, failed, no address."""
+    from chalicelib.errors import StorageUnavailable
+
+    from .notices.definition import NOTICE_ID
+    from .notices.report import table
+    from .notices.status import status
+
+    if not NOTICE_ID.fullmatch(notice_id):
+        err.print(f"{notice_id!r} is not a notice id (lower-case letters, digits and dashes).")
+        raise typer.Exit(1)
+    try:
+        tally, records = status(notice_id)
+    except StorageUnavailable as down:
+        err.print(f"[red]The database did not answer ({down}).[/]")
+        raise typer.Exit(2) from None
+    console.print(table(tally, "status", f"{notice_id}: {records:,} delivery records"))
+    in_doubt = tally.total("in_doubt")
+    if in_doubt:
+        console.print(f"{in_doubt:,} in doubt: a send stopped while they were under way. "
+                      "Running the send again resolves them (same Message-ID).")  # fmt: skip
 
 
 @translations_app.command("status")

@@ -75,6 +75,7 @@ NEWCOMER = Student("stu-forms-new", "Avery", "Lindqvist", "0711009")
 PARENT = "gdn-forms-parent"
 PARENT_PHONE = "(770) 555-0188"
 PARENT_2 = "gdn-forms-parent2"
+PARENT_VI = "gdn-forms-parent-vi"  # reads the portal in Vietnamese
 # Answers for the API-side claim of the reset student: (question id, answer).
 ANSWERS = [(1, "march"), (7, "apple"), (2, "Quinn")]
 
@@ -111,6 +112,10 @@ def write_export(folder: Path, students: list[Student]) -> None:
             [PARENT_2, "", "", "true", "mcgarrah-es", "guardian", "sellery", "", "Sam", "Ellery",
              "", "", "", "", "", "stu-greg-student", "", "", "fr"]
         )  # fmt: skip
+        writer.writerow(
+            [PARENT_VI, "", "", "true", "mcgarrah-es", "parent", "hphan", "", "Hà", "Phan",
+             "", "", "", "", "", "stu-greg-student,stu-marcia-student", "", "", "vi"]
+        )  # fmt: skip
         for s in students:
             writer.writerow(
                 [s.sourced_id, "", "", "true", "mcgarrah-es", "student", s.username, "",
@@ -119,7 +124,7 @@ def write_export(folder: Path, students: list[Student]) -> None:
     with open(folder / "households.csv", "a", newline="", encoding="utf-8") as households:
         csv.writer(households, lineterminator="\n").writerow(
             ["hh-forms-parent", PARENT_PHONE, "12 Forms Lane, Jonesboro, GA 30236", "",
-             f"{PARENT},stu-greg-student,stu-marcia-student"]
+             f"{PARENT},{PARENT_VI},stu-greg-student,stu-marcia-student"]
         )  # fmt: skip
     with open(folder / "enrollments.csv", "a", newline="", encoding="utf-8") as enrollments:
         writer = csv.writer(enrollments, lineterminator="\n")
@@ -401,10 +406,15 @@ def test_forgot_password(district: Stack, site_page: Any) -> None:
 # Parent activation and the portal page -----------------------------------------------------
 
 
-def test_activation_then_the_parent_portal(district: Stack, site_page: Any, tmp_path: Path) -> None:
-    page, lang = site_page, "en"
+@pytest.mark.parametrize(
+    ("lang", "guardian", "username"), [("en", PARENT, "RobinE"), ("vi", PARENT_VI, "HaPhan")]
+)
+def test_activation_then_the_parent_portal(
+    district: Stack, site_page: Any, tmp_path: Path, lang: str, guardian: str, username: str
+) -> None:
+    page = site_page
     keys = tmp_path / "keys.csv"
-    portal_cli(district, "activation-keys", "issue", "--guardian", PARENT, "--out", str(keys))
+    portal_cli(district, "activation-keys", "issue", "--guardian", guardian, "--out", str(keys))
     key = next(csv.DictReader(keys.open(encoding="utf-8")))["activation_key"]
 
     page.goto(page_url(district, lang, "parents/activate/"))
@@ -415,17 +425,17 @@ def test_activation_then_the_parent_portal(district: Stack, site_page: Any, tmp_
     form.locator("input[name=activation_key]").fill(key.lower())
     form.get_by_role("button", name=t(lang, "next")).click()
     expect_step(page, form, t(lang, "activate_step_account"))
-    form.locator("input[name=username]").fill("RobinE")
+    form.locator("input[name=username]").fill(username)
     form.locator("input[name=password]").fill(PASSWORD)
     form.locator("input[name=password_confirm]").fill(PASSWORD)
     form.get_by_role("button", name=t(lang, "create_account")).click()
     expect_step(page, form, t(lang, "all_done"))
-    assert form.locator(".portal-username").inner_text() == "RobinE"
+    assert form.locator(".portal-username").inner_text() == username
 
     with page.expect_navigation():
         form.get_by_role("link", name=t(lang, "log_in")).click()
     login = page.locator("#login-form")
-    login.locator("input[name=username]").fill("robine")
+    login.locator("input[name=username]").fill(username.lower())
     login.locator("input[name=username]").press("Enter")
     login.locator("input[name=password]").fill(PASSWORD)
     with page.expect_navigation():

@@ -38,6 +38,9 @@ def load() -> list[Account]:
 
     first_seen = datetime.fromtimestamp(clock.now(), tz=UTC) - timedelta(hours=48)
     import_export(DEMO_EXPORT, entered_at=first_seen, progress=False)
+    from ..notices.publish import publish  # the demo's back-to-school notice: site, portal, PDFs
+
+    publish(paths.ROOT / "notices" / "back-to-school-2026-27.yml")
     accounts: list[Account] = []
 
     greg_password = _password()

@@ -4,10 +4,10 @@ pk "published#<lang>", sk "<YYYY-MM-DD>#<notice id>": id, date, school (org sour
    absent for district notices), school_name, title, body — one rendering per language
 pk "read#<username>", sk "<notice id>": the user opened this notice
 pk "delivery#<notice id>", sk "<email>#<lang>": one message of `portal notices send`:
-   address, lang, state ("sending" from just before the message leaves until it is known to be
-   sent; "sent"; "failed" with error), attempts (1 more at each try: the condition that keeps two
-   senders from sending one message twice), message_id (the same on every attempt), sent_at,
-   provider_id (SES MessageId)
+   lang, state ("sending" from just before the message leaves until it is known to be sent;
+   "sent"; "failed" with error), attempts (1 more at each try: the condition that keeps two
+   senders from sending one message twice), message_id (the same on every attempt), at (when
+   it was sent or failed), provider_id (SES MessageId)
 pk "delivery#<notice id>", sk "~noaddress#<guardian sourcedId>": a guardian of the audience
    with no email address: lang, state "no_address"
 
@@ -27,6 +27,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ..config import settings
 from . import call, client, from_item, name, to_item
+from .sis import encode  # the fast plain-values encoder (records are str and int only)
 
 
 def query(pk: str, sk_prefix: str = "") -> list[dict[str, Any]]:
@@ -78,16 +79,16 @@ def write_deliveries(writes: list[dict[str, Any]]) -> None:
     items = []
     for write in writes:
         if "put" in write:
-            op: dict[str, Any] = {"TableName": table, "Item": to_item(write["put"])}
+            op: dict[str, Any] = {"TableName": table, "Item": encode(write["put"])}
             kind = "Put"
         else:
-            op = {"TableName": table, "Key": to_item(write["delete"])}
+            op = {"TableName": table, "Key": encode(write["delete"])}
             kind = "Delete"
         if write.get("absent"):
             op["ConditionExpression"] = "attribute_not_exists(pk)"
         elif "attempts" in write:
             op["ConditionExpression"] = "attempts = :attempts"
-            op["ExpressionAttributeValues"] = to_item({":attempts": write["attempts"]})
+            op["ExpressionAttributeValues"] = encode({":attempts": write["attempts"]})
         items.append({kind: op})
     call(client().transact_write_items, TransactItems=items)
 
@@ -96,9 +97,7 @@ def write_deliveries(writes: list[dict[str, Any]]) -> None:
 
 PEOPLE_FIELDS = ("pk", "sk", "active", "school", "given_name", "family_name", "email",
                  "language", "guardian_id", "student_id")  # fmt: skip
-
-
-SCAN_PAGE = 1000
+SCAN_PAGE = 1000  # items examined per scan call: short calls stay far from the read timeout
 
 
 def scan_people(segments: int = 4) -> list[dict[str, Any]]:
@@ -112,7 +111,7 @@ def scan_people(segments: int = 4) -> list[dict[str, Any]]:
         "TableName": name("sis"),
         "TotalSegments": segments,
         "ConsistentRead": True,
-        "Limit": SCAN_PAGE,  # items examined per call: short calls stay far from the read timeout
+        "Limit": SCAN_PAGE,
         "ProjectionExpression": ", ".join(names),
         "FilterExpression": "#f1 = :profile OR begins_with(#f1, :link)",
         "ExpressionAttributeNames": names,
