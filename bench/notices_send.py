@@ -11,7 +11,7 @@ every message as .eml) in its own process; the notice's audience resolved once.
             render + MIME, the "sending" record before and the "sent" record after (group
             commits to DynamoDB), SMTP over its default two connections. The audience scan is
             timed apart;
-  raw ×2    the same bytes over two smtplib connections in two threads, for reference (not
+  raw_2_connections  the same bytes over two smtplib connections in two threads, for reference (not
             the bar's floor).
 Rounds alternate raw / pipeline (a new notice id each time, the mail folder emptied between);
 the CPU each process used per message (this client, the SMTP server, DynamoDB Local) is
@@ -151,7 +151,7 @@ class Meter:
 
     def __init__(self, pids: dict[str, int]) -> None:
         self.pids = pids
-        self.seconds = {"raw": 0.0, "pipeline": 0.0, "raw ×2": 0.0}
+        self.seconds = {"raw": 0.0, "pipeline": 0.0, "raw_2_connections": 0.0}
         self.cpu = {side: dict.fromkeys(pids, 0.0) for side in self.seconds}
 
     def run(self, side: str, work: Callable[[], object]) -> float:
@@ -226,7 +226,7 @@ def main() -> None:
                 outcome = done[0]
                 assert outcome.exit_code == 0 and outcome.tally.total("sent") == count
                 calls += outcome.record_calls
-                meter.run("raw ×2", lambda: raw_two(messages, sender, port))
+                meter.run("raw_2_connections", lambda: raw_two(messages, sender, port))
                 empty(work / "mail")
                 ratios.append(raw_s / pipe_s)
                 print(
@@ -240,7 +240,7 @@ def main() -> None:
             cpu = {side: {k: round(v / total * 1000, 3) for k, v in used.items()}
                    for side, used in meter.cpu.items()}  # fmt: skip
             print(f"raw smtplib : {rate['raw']:,.0f} messages/s; CPU ms/message {cpu['raw']}")
-            print(f"raw, 2 conn.: {rate['raw ×2']:,.0f} messages/s (reference)")
+            print(f"raw, 2 conn.: {rate['raw_2_connections']:,.0f} messages/s (reference)")
             print(
                 f"pipeline    : {rate['pipeline']:,.0f} messages/s; CPU ms/message "
                 f"{cpu['pipeline']}; {calls / args.rounds:,.0f} TransactWriteItems a run"
@@ -273,7 +273,9 @@ def main() -> None:
         "messages_per_s": {k: round(v, 1) for k, v in rate.items()},
         "ratio_pipeline_to_raw": round(ratio, 3),
         "ratio_per_round": [round(r, 3) for r in ratios],
-        "ratio_pipeline_to_raw_two_connections": round(rate["pipeline"] / rate["raw ×2"], 3),
+        "ratio_pipeline_to_raw_2_connections": round(
+            rate["pipeline"] / rate["raw_2_connections"], 3
+        ),
         "cpu_ms_per_message": cpu,
         "transact_write_calls_per_run": round(calls / args.rounds),
         "bar": BAR,

@@ -144,6 +144,11 @@ def run_phase(args: argparse.Namespace) -> None:
     print(json.dumps(result))
 
 
+def per_round(imports: list[dict], raws: list[dict]) -> list[float]:
+    """Import time over raw time, round by round (each pair ran back to back)."""
+    return [round(i["seconds"] / r["seconds"], 3) for i, r in zip(imports, raws, strict=True)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=10_000)
@@ -203,6 +208,8 @@ def main() -> None:
         "ratio": round(ratio, 3),
         "ratio_bar": RATIO_BAR,
         "ratio_to_raw_with_bulk_client": round(import_best / bulk_best, 3),
+        "ratio_per_round": per_round(imports, raws),
+        "ratio_to_raw_with_bulk_client_per_round": per_round(imports, runs["raw-bulk"]),
         "import_peak_rss_mb": round(peak, 1),
         "rss_bar_mb": RSS_BAR_MB,
         "raw_peak_rss_mb": round(max(r["peak_rss_mb"] for r in raws), 1),

@@ -120,13 +120,16 @@ def _summarise(node: ast.FunctionDef) -> _Function:
     return summary
 
 
+CLIENT_FACTORIES = {"client", "bulk_client"}
+
+
 def _is_client_call(node: ast.AST) -> bool:
-    """`client()` or `storage.client()`: the process-wide boto3 client."""
+    """`client()`, `bulk_client()` or `storage.client()`: a boto3 client of the storage code."""
     if not isinstance(node, ast.Call):
         return False
     func = node.func
-    return (isinstance(func, ast.Name) and func.id == "client") or (
-        isinstance(func, ast.Attribute) and func.attr == "client"
+    return (isinstance(func, ast.Name) and func.id in CLIENT_FACTORIES) or (
+        isinstance(func, ast.Attribute) and func.attr in CLIENT_FACTORIES
     )
 
 

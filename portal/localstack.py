@@ -90,6 +90,7 @@ def run(in_memory: bool, demo: bool) -> int:
     api_url = f"http://127.0.0.1:{ports.api}"
     site_url = f"http://127.0.0.1:{ports.site}/"
     os.environ.setdefault("PORTAL_SITE_ORIGIN", f"http://127.0.0.1:{ports.site}")
+    os.environ.setdefault("PORTAL_SITE_URL", site_url)  # links and QR codes in published notices
     os.environ["PORTAL_MAIL_DIR"] = str(mail_dir)
     os.environ.setdefault("PORTAL_SMTP_PORT", str(ports.smtp))
     previous = {s: signal.signal(s, _raise_stop) for s in (signal.SIGINT, signal.SIGTERM)}

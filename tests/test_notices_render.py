@@ -147,6 +147,7 @@ def test_the_email_is_multipart_with_language_and_stable_message_id(renderer: Re
     assert all(len(line) <= 998 for line in raw.split(b"\r\n")) and raw.isascii()
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     assert parsed["Content-Language"] == "vi" and parsed["Message-ID"] == msg_id
+    assert parsed["X-Portal-Message-ID"] == msg_id  # kept where SES rewrites Message-ID
     assert parsed["From"] == "Phòng Truyền thông <notices@district.example>" and sender
     assert parsed["Subject"].startswith("Tựu trường năm học 2026-2027")
     assert parsed.get_content_type() == "multipart/alternative"

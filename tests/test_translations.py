@@ -72,3 +72,22 @@ def test_status_command_runs() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "every translation is present" in done.stdout
+
+
+def test_every_section_label_is_translated() -> None:
+    """Folder names become navigation labels: each language names every section itself."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """Keeps mkdocs' !ENV tags readable."""
+
+    Loader.add_constructor("!ENV", lambda loader, node: None)
+    config = yaml.load((translations.paths.MKDOCS_YML).read_text(), Loader=Loader)  # noqa: S506
+    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
+    sections = {p.name.title() for p in (translations.DOCS / "en").iterdir() if p.is_dir()}
+    sections.add("Notices")  # written by `portal notices publish`
+    for language in i18n["languages"]:
+        if language["locale"] == "en":
+            continue
+        labels = language.get("nav_translations") or {}
+        assert sections <= set(labels), f"{language['locale']} lacks {sections - set(labels)}"

@@ -87,6 +87,9 @@ def mime(
             b"Content-Language: " + lang.encode() + b"\r\n",
             b"Auto-Submitted: auto-generated\r\n",
             b"X-Portal-Notice: " + notice_id.encode() + b"\r\n",
+            # SES replaces Message-ID with its own (its docs, "Amazon SES header fields"): this
+            # copy keeps the stable id visible in every transport.
+            b"X-Portal-Message-ID: " + msg_id.encode() + b"\r\n",
             b"MIME-Version: 1.0\r\n",
             f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode(),
         )
