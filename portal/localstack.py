@@ -156,8 +156,12 @@ def _print_summary(
     console.print(f"[green]✓[/] API  {api_url}  (health: {api_url}/health)")
     if accounts:
         table = Table(title="Demo accounts", title_justify="left", box=None, show_header=True)
-        for column in ("who", "username", "password / key"):
-            table.add_column(column, no_wrap=True)
+        # Usernames, passwords and keys are copied by hand: they are never cut; the
+        # description wraps instead when the terminal is narrow.
+        table.add_column("who", overflow="fold")
+        for index, column in ((1, "username"), (2, "password / key")):
+            width = max(len(column), *(len(row[index]) for row in accounts))
+            table.add_column(column, no_wrap=True, min_width=width)
         for row in accounts:
             table.add_row(*row)
         console.print(table)
