@@ -42,3 +42,14 @@ def test_language_switcher_reaches_every_language(stack: Stack, page: Any, lang:
     with page.expect_navigation():
         page.locator(f"a[hreflang='{other}']").first.dispatch_event("click")
     assert page.locator("html").get_attribute("lang") == other
+
+
+def test_language_switcher_keeps_the_reader_on_the_same_page(stack: Stack, page: Any) -> None:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{stack.site}/fr/students/claim/")
+    with page.expect_navigation():
+        page.locator("a[hreflang='vi']").first.dispatch_event("click")
+    assert page.url == f"{stack.site}/vi/students/claim/"
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert errors == []  # no failed request behind the switcher (e.g. a missing sitemap)

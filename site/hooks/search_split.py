@@ -74,6 +74,7 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
         else:
             by_language[default].append(doc)
     _split_sitemap(root, others)
+    _page_sitemaps(root)
     for language, docs in by_language.items():
         index = {**merged, "config": {**merged["config"], "lang": [language]}, "docs": docs}
         target = merged_path if language == default else root / language / "search"
@@ -104,3 +105,23 @@ def _split_sitemap(root: Path, others: list[str]) -> None:
         own = [e.replace(tail, "") for e in entries if language_of(e) == language]
         target = root / "sitemap.xml" if language is None else root / language / "sitemap.xml"
         target.write_text(head + "".join(own).rstrip() + "\n" + tail + "\n", encoding="utf-8")
+
+
+EMPTY_SITEMAP = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
+
+
+def _page_sitemaps(root: Path) -> None:
+    """An empty sitemap.xml beside every page that has none.
+
+    Each page's language links point at the same page in the other languages (so switching
+    keeps the reader on the page even without JavaScript). The theme's script also fetches
+    `sitemap.xml` relative to those links; with an empty one there it keeps the link as it
+    is, instead of logging a 404 in the console on every page.
+    """
+    for page in root.rglob("index.html"):
+        target = page.parent / "sitemap.xml"
+        if not target.exists():
+            target.write_text(EMPTY_SITEMAP, encoding="utf-8")
