@@ -171,12 +171,12 @@ def package_site(out: Path, site_out: Path, api_url: str, site_url: str) -> dict
         raise SystemExit(f"{site_out}: the build has no index.html or 404.html")
     out.mkdir(parents=True, exist_ok=True)
     (out / "site.json").write_text(
-        json.dumps(site_template(api_url), indent=2) + "\n", encoding="utf-8"
+        json.dumps(site_template(api_url, site_out), indent=2) + "\n", encoding="utf-8"
     )
     # The same headers for an existing distribution:
     #   aws cloudfront create-response-headers-policy \
     #     --response-headers-policy-config file://build/package/response-headers-policy.json
-    config = response_headers_policy(api_url)["Properties"]["ResponseHeadersPolicyConfig"]
+    config = response_headers_policy(api_url, site_out)["Properties"]["ResponseHeadersPolicyConfig"]
     config = {**config, "Name": "district-portal-site-headers"}
     (out / "response-headers-policy.json").write_text(
         json.dumps(config, indent=2) + "\n", encoding="utf-8"
@@ -186,7 +186,7 @@ def package_site(out: Path, site_out: Path, api_url: str, site_url: str) -> dict
         "site_dir": site_out,
         "files": len(files),
         "bytes": sum(p.stat().st_size for p in files),
-        "csp": csp(api_url),
+        "csp": csp(api_url, site_out),
         "template": out / "site.json",
     }
 

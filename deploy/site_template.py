@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,6 +43,9 @@ function handler(event) {
 """
 
 
+CSP_MAX = 1783  # CloudFront's limit on a ContentSecurityPolicy header value
+
+
 def origin_of(url: str) -> str:
     """scheme://host[:port] of a URL: what a CSP source must name to cover every API path."""
     parts = urlsplit(url)
@@ -50,16 +54,19 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def csp(api_url: str) -> str:
+def csp(api_url: str, site_dir: Path) -> str:
     """The site's Content-Security-Policy for an API at api_url.
 
     A CSP source with a path matches that path only, so an API under a stage path
     (https://id.execute-api.region.amazonaws.com/api) is named by its origin.
     """
-    return content_security_policy(origin_of(api_url))
+    value = content_security_policy(origin_of(api_url), site_dir)
+    if len(value) > CSP_MAX:
+        raise ValueError(f"the CSP is {len(value)} characters; CloudFront accepts {CSP_MAX}")
+    return value
 
 
-def response_headers_policy(api_url: str) -> dict[str, Any]:
+def response_headers_policy(api_url: str, site_dir: Path) -> dict[str, Any]:
     """The CloudFront response headers policy: the site's CSP and the other security headers."""
     return {
         "Type": "AWS::CloudFront::ResponseHeadersPolicy",
@@ -69,7 +76,7 @@ def response_headers_policy(api_url: str) -> dict[str, Any]:
                 "Comment": "Security headers of the family help site",
                 "SecurityHeadersConfig": {
                     "ContentSecurityPolicy": {
-                        "ContentSecurityPolicy": csp(api_url),
+                        "ContentSecurityPolicy": csp(api_url, site_dir),
                         "Override": True,
                     },
                     "ContentTypeOptions": {"Override": True},
@@ -89,7 +96,7 @@ def response_headers_policy(api_url: str) -> dict[str, Any]:
     }
 
 
-def site_template(api_url: str) -> dict[str, Any]:
+def site_template(api_url: str, site_dir: Path) -> dict[str, Any]:
     """The site stack: upload build/site-dist/ to its bucket with `aws s3 sync`."""
     has_domain = "HasCustomDomain"
     return {
@@ -200,7 +207,7 @@ def site_template(api_url: str) -> dict[str, Any]:
                     }
                 },
             },
-            "SiteHeadersPolicy": response_headers_policy(api_url),
+            "SiteHeadersPolicy": response_headers_policy(api_url, site_dir),
             "SiteIndexFunction": {
                 "Type": "AWS::CloudFront::Function",
                 "Properties": {
@@ -282,6 +289,6 @@ def site_template(api_url: str) -> dict[str, Any]:
             "BucketName": {"Value": {"Ref": "SiteBucket"}},
             "DistributionId": {"Value": {"Ref": "SiteDistribution"}},
             "DistributionDomainName": {"Value": {"Fn::GetAtt": ["SiteDistribution", "DomainName"]}},
-            "ContentSecurityPolicy": {"Value": csp(api_url)},
+            "ContentSecurityPolicy": {"Value": csp(api_url, site_dir)},
         },
     }

@@ -239,7 +239,8 @@ def test_site_bundle_calls_the_api_and_carries_the_csp(built: dict[str, Any]) ->
     (policy,) = policies.values()
     headers = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
     value = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
-    assert value == csp(API_URL)
+    assert value == csp(API_URL, site)
+    assert "'unsafe-inline'" not in value.split("script-src")[1].split(";")[0]
     # A CSP source with a path would match only that path: the API is named by its origin.
     assert "connect-src 'self' https://abc123def4.execute-api.us-east-1.amazonaws.com;" in value
     assert "frame-ancestors 'none'" in value

@@ -315,10 +315,16 @@ def test_dropped_class_of_a_present_student_is_deleted(empty: None, tmp_path: Pa
     run_import(write_export(tmp_path / "a", minimal()))
     data = minimal()
     data["enrollments.csv"] = [e for e in data["enrollments.csv"] if e["sourcedId"] != "e3"]
+    data["attendance.csv"].append({"sourcedId": "a2", "studentSourcedId": "stu1",
+                                   "classSourcedId": "cls1", "date": "2025-09-03",
+                                   "status": "excused"})  # fmt: skip
     summary = run_import(write_export(tmp_path / "b", data))
     assert stored("student#0123456", "class#cls2") is None
     assert stored("student#0123456", "grade#cls2#li4") is None
     assert summary.deleted["classes"] == 1 and summary.deleted["grades"] == 1
+    # Items new to this import survive the clean-up that follows the writes.
+    assert stored("student#0123456", "att#2025-09-03#a2")["status"] == "excused"  # type: ignore[index]
+    assert summary.written["attendance"] == 1 and summary.changed == 3
 
 
 @pytest.mark.parametrize(("change", "value"), [("status", "tobedeleted"), ("enabledUser", "false")])
