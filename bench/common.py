@@ -19,8 +19,8 @@ RESULTS = ROOT / "bench" / "results"
 
 
 @contextmanager
-def private_dynamodb(prefix: str = "bench-") -> Iterator[str]:
-    """An in-memory DynamoDB Local on a free port with every table created."""
+def private_dynamodb(prefix: str = "bench-") -> Iterator[Any]:
+    """An in-memory DynamoDB Local on a free port with every table created (yields it)."""
     from portal import dynamodb_local
 
     db = dynamodb_local.start(dynamodb_local.free_port(), None)
@@ -33,9 +33,15 @@ def private_dynamodb(prefix: str = "bench-") -> Iterator[str]:
     storage.reset_client()
     storage.create_tables()
     try:
-        yield db.url
+        yield db
     finally:
         db.stop()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its waited-for children so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def machine() -> dict[str, Any]:

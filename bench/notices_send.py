@@ -39,7 +39,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, private_dynamodb, write_result  # noqa: E402
+from common import ROOT, cpu_seconds, private_dynamodb, write_result  # noqa: E402
 
 BAR = 0.8
 NOTICE = ROOT / "notices" / "back-to-school-2026-27.yml"
@@ -53,25 +53,6 @@ def start_smtp(port: int, mail: Path) -> subprocess.Popen[bytes]:
     process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE)
     assert process.stdout is not None and process.stdout.readline().strip() == b"ready"
     return process
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its waited-for children, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-
-
-def java_pid(url: str) -> int:
-    """The DynamoDB Local serving `url` (found by its -port argument)."""
-    port = url.rsplit(":", 1)[1]
-    for proc in Path("/proc").iterdir():
-        try:
-            argv = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if argv and argv[0].endswith(b"java") and port.encode() in argv:
-            return int(proc.name)
-    raise LookupError(f"no DynamoDB Local on port {port}")
 
 
 def empty(mail: Path) -> None:
@@ -174,7 +155,7 @@ def main() -> None:
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="bench-notices-"))
-    with private_dynamodb("bench-notices-") as url:
+    with private_dynamodb("bench-notices-") as db:
         from portal import dynamodb_local
         from portal.notices import audience as audiences
         from portal.notices import definition, mailer, send
@@ -213,7 +194,7 @@ def main() -> None:
                       audience=Audience(audience.recipients[:1000]))  # fmt: skip
             empty(work / "mail")
             meter = Meter({"client": os.getpid(), "smtp server": server.pid,
-                           "DynamoDB Local": java_pid(url)})  # fmt: skip
+                           "DynamoDB Local": db.process.pid})  # fmt: skip
             ratios, calls = [], 0
             for n in range(args.rounds):
                 raw_s = meter.run("raw", lambda: raw_round(messages, sender, port))

@@ -44,8 +44,12 @@ def test_site_404_is_the_site_page(running: Stack) -> None:
     response = get(f"{running.site}/no/such/page/")
     assert response.status_code == 404
     # One page for every language: each reader finds a sentence and a way home in theirs.
-    for lang, sentence in (("en", "This page does not exist."), ("fr", "Cette page n'existe pas."),
-                           ("es", "Esta página no existe."), ("vi", "Trang này không tồn tại.")):
+    for lang, sentence in (
+        ("en", "This page does not exist."),
+        ("fr", "Cette page n'existe pas."),
+        ("es", "Esta página no existe."),
+        ("vi", "Trang này không tồn tại."),
+    ):
         assert f'<p lang="{lang}">{sentence}' in response.text
 
 

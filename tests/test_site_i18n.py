@@ -151,3 +151,13 @@ def test_pages_without_a_form_load_no_form_script(built: Path) -> None:
     home = (built / "index.html").read_text("utf-8")
     assert "portal-messages" not in home
     assert "assets/js/portal-" not in home
+
+
+def test_our_scripts_and_stylesheet_are_minified_under_their_names(built: Path) -> None:
+    """site/hooks/minify.py: readable in the repository, minified in the built site."""
+    sources = [*JS, ROOT / "site" / "docs" / "assets" / "portal.css"]
+    for source in sources:
+        relative = source.relative_to(ROOT / "site" / "docs")
+        shipped = (built / relative).read_text(encoding="utf-8")
+        assert len(shipped) < 0.8 * len(source.read_text(encoding="utf-8")), relative
+        assert "\n  " not in shipped, f"{relative}: indentation left"

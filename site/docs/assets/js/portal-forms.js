@@ -555,6 +555,7 @@
     var mount = MOUNTS[slots[i].getAttribute("data-form")];
     if (mount) {
       mount(slots[i]);
+      slots[i].classList.add("portal-form--drawn"); // drops the room kept for it (portal.css)
     }
   }
 }());
