@@ -613,6 +613,30 @@ def test_axe_finds_nothing_on_form_pages(district: Stack, site_page: Any, lang: 
     assert axe_violations(page) == [], "claim with an error"
 
 
+def guide_paths() -> list[str]:
+    """Every page of the site, as a path under a language's root ("" for its home)."""
+    docs = ROOT / "site" / "docs" / "en"
+    paths = []
+    for page in sorted(docs.rglob("*.md")):
+        relative = page.relative_to(docs).with_suffix("")
+        parts = relative.parts[:-1] if relative.name == "index" else relative.parts
+        paths.append("".join(f"{part}/" for part in parts))
+    return paths
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_axe_finds_nothing_on_any_page(district: Stack, site_page: Any, lang: str) -> None:
+    """Every guide, troubleshooting and notice page, as drawn (forms included), in each language."""
+    page = site_page
+    paths = guide_paths()
+    assert len(paths) >= 17 and "help/what-went-wrong/" in paths
+    for path in paths:
+        response = page.goto(page_url(district, lang, path))
+        assert response is not None and response.status == 200, path
+        page.wait_for_load_state("networkidle")
+        assert axe_violations(page) == [], path or "home"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_without_javascript_the_slot_says_why(district: Stack, browser: Any, lang: str) -> None:
     context = browser.new_context(java_script_enabled=False)
