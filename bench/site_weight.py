@@ -97,14 +97,12 @@ def _wire_size(response: object) -> tuple[int, int]:
     return len(body), len(gzip.compress(body, 6)) if textual else len(body)
 
 
-def transferred(directory: Path, path: str) -> tuple[int, int]:
-    """(raw, gzip) bytes Chromium downloads to show one page served from directory."""
+def transferred(directory: Path, path: str, port: int) -> tuple[int, int]:
+    """(raw, gzip) bytes Chromium downloads to show one page served from directory on port."""
     from playwright.sync_api import sync_playwright
 
     from portal import sitebuild
-    from portal.dynamodb_local import free_port
 
-    port = free_port()
     server = sitebuild.serve(directory, port, "http://127.0.0.1:1")
     total = (0, 0)
     try:
@@ -121,11 +119,12 @@ def transferred(directory: Path, path: str) -> tuple[int, int]:
             browser.close()
     finally:
         server.shutdown()
+        server.server_close()  # the next phase serves on the same port
     return total
 
 
-def lighthouse(site: Path) -> dict[str, dict[str, float]]:
-    """Mobile Lighthouse category scores for each page in each language."""
+def lighthouse(site: Path, port: int) -> dict[str, dict[str, float]]:
+    """Mobile Lighthouse category scores for each page in each language, served on port."""
     if not LIGHTHOUSE.exists():
         subprocess.run(
             [
@@ -142,9 +141,7 @@ def lighthouse(site: Path) -> dict[str, dict[str, float]]:
             check=True,
         )
     from portal import sitebuild
-    from portal.dynamodb_local import free_port
 
-    port = free_port()
     server = sitebuild.serve(site, port, "http://127.0.0.1:8001")
     scores: dict[str, dict[str, float]] = {}
     try:
@@ -176,6 +173,7 @@ def lighthouse(site: Path) -> dict[str, dict[str, float]]:
                 }
     finally:
         server.shutdown()
+        server.server_close()  # the next phase serves on the same port
     return scores
 
 
@@ -184,6 +182,11 @@ def main() -> int:
     parser.add_argument("--builds", type=int, default=3)
     parser.add_argument("--no-lighthouse", action="store_true")
     args = parser.parse_args()
+    from portal.dynamodb_local import free_port
+
+    # The pages' hreflang links are absolute (site_url): build for the address they are served on.
+    port = free_port()
+    os.environ["PORTAL_SITE_URL"] = f"http://127.0.0.1:{port}/"
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         en_config = english_only(tmp)
@@ -195,10 +198,10 @@ def main() -> int:
         finally:
             en_config.unlink()
         build_ratio = statistics.median(full) / statistics.median(english)
-        ours_raw, ours = transferred(tmp / "full", "")
-        stock_raw, stock = transferred(stock_site(tmp), "")
+        ours_raw, ours = transferred(tmp / "full", "", port)
+        stock_raw, stock = transferred(stock_site(tmp), "", port)
         weight_ratio = ours / stock
-        scores = {} if args.no_lighthouse else lighthouse(tmp / "full")
+        scores = {} if args.no_lighthouse else lighthouse(tmp / "full", port)
         shutil.rmtree(tmp / "full", ignore_errors=True)
     bars = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 90}
     misses = [

@@ -112,11 +112,15 @@ def test_every_label_the_scripts_use_exists() -> None:
 # The built site: each form page carries its own language's messages --------------------------
 
 
+SITE_URL = "https://help.district.example/"
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built as `portal run` builds it."""
     out = tmp_path_factory.mktemp("site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PORTAL_API_URL": "http://api.invalid"}
+    env["PORTAL_SITE_URL"] = SITE_URL
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)],
         cwd=ROOT,
@@ -161,3 +165,15 @@ def test_our_scripts_and_stylesheet_are_minified_under_their_names(built: Path) 
         shipped = (built / relative).read_text(encoding="utf-8")
         assert len(shipped) < 0.8 * len(source.read_text(encoding="utf-8")), relative
         assert "\n  " not in shipped, f"{relative}: indentation left"
+
+
+def test_hreflang_alternates_are_absolute(built: Path) -> None:
+    """Search engines ignore relative hreflang links (site/hooks/hreflang.py)."""
+    site = SITE_URL
+    for lang in LANGS:
+        page = built / ("" if lang == "en" else lang) / "students" / "claim" / "index.html"
+        head = page.read_text(encoding="utf-8").split("</head>")[0]
+        found = dict(re.findall(r'<link rel="alternate" href="([^"]+)" hreflang="([^"]+)">', head))
+        assert {v: k for k, v in found.items()} == {
+            other: f"{site}{'' if other == 'en' else other + '/'}students/claim/" for other in LANGS
+        }
