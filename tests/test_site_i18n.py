@@ -177,3 +177,15 @@ def test_hreflang_alternates_are_absolute(built: Path) -> None:
         assert {v: k for k, v in found.items()} == {
             other: f"{site}{'' if other == 'en' else other + '/'}students/claim/" for other in LANGS
         }
+
+
+def test_our_stylesheet_is_inlined_in_every_page(built: Path) -> None:
+    """site/hooks/minify.py: no render-blocking request for it, the same rules everywhere."""
+    import rcssmin
+
+    css = rcssmin.cssmin((ROOT / "site" / "docs" / "assets" / "portal.css").read_text("utf-8"))
+    for lang in LANGS:
+        page = built / ("" if lang == "en" else lang) / "students" / "claim" / "index.html"
+        html = page.read_text(encoding="utf-8")
+        assert "assets/portal.css" not in html
+        assert f"<style>{css}</style>" in html

@@ -1,12 +1,15 @@
-"""MkDocs hook: minify the site's own scripts and stylesheet in the built site.
+"""MkDocs hook: the site's own scripts and stylesheet, minified in the built site.
 
 The theme ships its assets minified; ours (assets/js/*.js, assets/portal.css) stay readable in
 the repository and are minified in place after the build, under the same names, so no page or
 hook needs to know (QUALITY P5: page weight; Lighthouse flagged 13 KiB of unminified script).
+Our stylesheet (2 KB gzip) is also written into each page: as a separate request it held up a
+phone's first paint by a round trip (Lighthouse mobile Performance 95 → 97 on the weakest page).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,16 @@ import rcssmin
 import rjsmin
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
+from mkdocs.structure.pages import Page
+
+# Our stylesheet's <link> as the theme writes it (extra_css), at any depth.
+STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="[^"]*assets/portal\.css">')
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig, **_: Any) -> str:
+    """Inline our small stylesheet: one render-blocking request less on a phone's first visit."""
+    css = rcssmin.cssmin((Path(config.docs_dir) / "assets" / "portal.css").read_text("utf-8"))
+    return STYLESHEET_LINK.sub(lambda _: f"<style>{css}</style>", output, count=1)
 
 
 @event_priority(-100)  # after every other hook and plugin has written the site
