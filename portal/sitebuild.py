@@ -73,7 +73,8 @@ def content_security_policy(api_url: str, site_dir: Path) -> str:
             "default-src 'self'",
             f"connect-src 'self' {api_origin}",
             "img-src 'self' data:",
-            # The theme sets style attributes from its scripts; styles cannot run code.
+            # Our stylesheet is inlined in each page (site/hooks/minify.py) and the theme sets
+            # style attributes from its scripts; styles cannot run code.
             "style-src 'self' 'unsafe-inline'",
             " ".join(["script-src 'self'", *inline_script_hashes(site_dir)]),
             "font-src 'self'",
