@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+import requests
 
 from .stack import Stack
 
@@ -70,3 +72,42 @@ def test_pages_run_under_a_csp_without_unsafe_inline_scripts(
     assert errors == []
     # The theme's inline start-up script ran: it defines __md_get, used for stored settings.
     assert page.evaluate("typeof __md_get") == "function"
+
+
+SLOTS = {
+    "students/claim/": "#claim-form",
+    "students/login/": "#login-form",
+    "students/forgot-password/": "#reset-form",
+    "parents/activate/": "#activate-form",
+}
+
+
+@pytest.mark.parametrize("path", list(SLOTS))
+def test_a_form_slot_keeps_the_drawn_forms_room_before_its_script_runs(
+    stack: Stack, browser: Any, path: str
+) -> None:
+    """No layout shift when the form is drawn (portal.css): the empty slot is already as tall."""
+    heights = []
+    for blocked in (True, False):
+        context = browser.new_context(viewport={"width": 412, "height": 823})
+        page = context.new_page()
+        if blocked:  # the page as a phone paints it before the deferred form script has run
+            page.route("**/portal-forms.js", lambda route: route.abort())
+        try:
+            page.goto(f"{stack.site}/vi/{path}", wait_until="networkidle")
+            slot = page.locator(SLOTS[path])
+            if not blocked:
+                slot.locator("button").first.wait_for()
+            heights.append(slot.evaluate("e => e.getBoundingClientRect().height"))
+        finally:
+            context.close()
+    empty, drawn = heights
+    assert abs(empty - drawn) <= 8, (empty, drawn)
+
+
+def test_the_theme_bundle_does_not_hold_up_the_first_paint(stack: Stack) -> None:
+    """main.html defers it; the inline search-index script comes before it."""
+    html = requests.get(f"{stack.site}/fr/students/claim/", timeout=10).text
+    bundle = re.search(r'<script([^>]*)src="[^"]*assets/javascripts/bundle\.[^"]+"', html)
+    assert bundle is not None and "defer" in bundle.group(1)
+    assert html.index("lazyIndex") < bundle.start()

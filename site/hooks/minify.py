@@ -23,10 +23,18 @@ from mkdocs.structure.pages import Page
 STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="[^"]*assets/portal\.css">')
 
 
+_inline: dict[str, str] = {}  # the minified stylesheet, read once per build
+
+
+def on_pre_build(config: MkDocsConfig, **_: Any) -> None:
+    """Read and minify our stylesheet once for all pages."""
+    source = Path(config.docs_dir) / "assets" / "portal.css"
+    _inline["css"] = rcssmin.cssmin(source.read_text(encoding="utf-8"))
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig, **_: Any) -> str:
     """Inline our small stylesheet: one render-blocking request less on a phone's first visit."""
-    css = rcssmin.cssmin((Path(config.docs_dir) / "assets" / "portal.css").read_text("utf-8"))
-    return STYLESHEET_LINK.sub(lambda _: f"<style>{css}</style>", output, count=1)
+    return STYLESHEET_LINK.sub(lambda _: f"<style>{_inline['css']}</style>", output, count=1)
 
 
 @event_priority(-100)  # after every other hook and plugin has written the site
