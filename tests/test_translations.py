@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +92,21 @@ def test_every_section_label_is_translated() -> None:
             continue
         labels = language.get("nav_translations") or {}
         assert sections <= set(labels), f"{language['locale']} lacks {sections - set(labels)}"
+
+
+def test_vietnamese_says_gio_for_hours_everywhere() -> None:
+    """One word for a duration in hours: pages, messages, notice templates and rendered dates."""
+    from portal.notices.formats import hours
+
+    root = Path(__file__).resolve().parents[1]
+    sources = [
+        *sorted((root / "site" / "docs" / "vi").rglob("*.md")),
+        root / "site" / "messages" / "vi.yml",
+        root / "site" / "glossary" / "vi.yml",
+        *sorted((root / "templates").rglob("vi.*")),
+    ]
+    spoken = re.compile(r"\d+(?:\s|\u00a0)+tiếng\b")
+    found = {str(p.relative_to(root)) for p in sources if spoken.search(p.read_text("utf-8"))}
+    assert found == set()
+    assert hours(24, "vi") == "24 giờ"
+    assert hours(1, "vi") == "1 giờ"
