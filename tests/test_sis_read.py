@@ -172,8 +172,8 @@ def test_household_and_terms(loaded: None) -> None:
     ],
 )
 def test_current_school_year(when: datetime, year: int) -> None:
-    from chalicelib import clock, sis
+    from chalicelib import clock, school_year
 
     clock.advance(when.timestamp() - clock.now())
-    assert sis.current_school_year() == year
-    assert sis.school_year_of(date(2026, 7, 1)) == 2027
+    assert school_year.current() == year
+    assert school_year.of(date(2026, 7, 1)) == 2027

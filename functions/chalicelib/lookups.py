@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from . import sis
+from . import school_year, sis
 from .errors import InvalidRequest, NotFound
 from .sessions import Session
 from .storage import sis as sis_store
@@ -19,7 +19,7 @@ MAX_CALENDAR_DAYS = 366
 
 
 def _enrolled_now_or_next(student: sis.Student) -> bool:
-    year = sis.current_school_year()
+    year = school_year.current()
     return student.active and bool({year, year + 1} & set(student.years))
 
 
@@ -66,7 +66,7 @@ def students(session: Session) -> dict[str, Any]:
 def schedule(session: Session, student_id: str) -> dict[str, Any]:
     """GET /students/{id}/schedule: classes by period and term."""
     student = visible_student(session, student_id)
-    year = sis.current_school_year()
+    year = school_year.current()
     if year not in student.years and year + 1 in student.years:
         year += 1
     classes = [c for c in sis.schedule(student_id) if c.get("school_year", year) == year]
@@ -168,7 +168,7 @@ def calendar(
         if day and first.isoformat() <= day[:10] <= last.isoformat():
             days.setdefault(day[:10], []).append(event)
 
-    for year in sorted({sis.school_year_of(first), sis.school_year_of(last)}):
+    for year in sorted({school_year.of(first), school_year.of(last)}):
         for term in sis.terms(year):
             add(term.get("start"), {"kind": "term_start", "title": term.get("title", "")})
             add(term.get("end"), {"kind": "term_end", "title": term.get("title", "")})
@@ -201,7 +201,7 @@ def calendar(
 
 
 def _date_range(start: str | None, end: str | None) -> tuple[date, date]:
-    today = sis.today()
+    today = school_year.today()
     try:
         first = date.fromisoformat(start) if start else today.replace(day=1)
         last = date.fromisoformat(end) if end else first + timedelta(days=31)

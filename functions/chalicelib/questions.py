@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from . import languages
 from .clock import utcnow
 from .errors import DomainError
+from .languages import LANGUAGES
 
-LANGUAGES = ("en", "fr", "es", "vi")
-DEFAULT_LANGUAGE = "en"
 QUESTION_IDS = tuple(range(1, 9))
 ANSWERS_PER_ACCOUNT = 3
 MAX_ANSWER_LENGTH = 100
@@ -188,15 +188,9 @@ _MONTH_NUMBER = re.compile(r"(?:thang ?)?(0?[1-9]|1[0-2])")
 _YEAR = re.compile(r"[0-9]{4}")
 
 
-def _language(lang: str | None) -> str:
-    """Map "fr-CA", "ES" or "vi_VN" to a supported language, English otherwise."""
-    primary = re.split(r"[-_]", (lang or "").strip().lower(), maxsplit=1)[0]
-    return primary if primary in LANGUAGES else DEFAULT_LANGUAGE
-
-
 def questions(lang: str, ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     """The questions (all, or those in `ids` in that order) in the contract's JSON shape."""
-    lang = _language(lang)
+    lang = languages.or_default(lang)
     wanted = QUESTION_IDS if ids is None else tuple(ids)
     result = []
     for qid in wanted:

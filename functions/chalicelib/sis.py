@@ -22,15 +22,9 @@ decide visibility from that flag, so every function here returns inactive record
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from . import clock
-from .config import settings
 from .storage import sis as store
-
-SCHOOL_YEAR_START_MONTH = 7  # a school year runs July 1 to June 30, named by its ending year
 
 
 @dataclass(frozen=True)
@@ -162,18 +156,3 @@ def terms(school_year: int) -> list[dict[str, Any]]:
         for item in store.query(f"year#{school_year}", "term#")
     ]
     return sorted(rows, key=lambda t: (t.get("start", ""), t.get("end", ""), t["sourced_id"]))
-
-
-def school_year_of(day: date) -> int:
-    """OneRoster schoolYear holding `day` (July 1 – June 30, named by the year it ends)."""
-    return day.year + 1 if day.month >= SCHOOL_YEAR_START_MONTH else day.year
-
-
-def today() -> date:
-    """Today's date in the district's time zone (the movable test clock included)."""
-    return datetime.fromtimestamp(clock.now(), tz=ZoneInfo(settings().district_tz)).date()
-
-
-def current_school_year() -> int:
-    """The school year containing today in DISTRICT_TZ (years are contiguous, so no gap)."""
-    return school_year_of(today())

@@ -21,8 +21,7 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
-from chalicelib import clock
-from chalicelib import sis as read_model
+from chalicelib import clock, school_year
 from chalicelib.config import settings
 from chalicelib.storage import sis as store
 from chalicelib.storage.sis import Wire
@@ -64,7 +63,7 @@ def import_export(
     """
     started = time.monotonic()
     summary = ImportSummary()
-    day = (as_of or read_model.today()).isoformat()
+    day = (as_of or school_year.today()).isoformat()
     with Bar(progress, console) as bar:
         export = validate(directory, bar.task("Checking files", total_bytes(directory)).advance)
         summary.rows = dict(export.rows)

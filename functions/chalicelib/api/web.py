@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from chalice import CORSConfig, Response
 from pydantic import BaseModel, ValidationError
 
+from .. import languages
 from ..config import settings
 from ..errors import DomainError, InvalidRequest, StorageUnavailable
 from .codes import message_of, status_of
@@ -133,18 +134,15 @@ def rewrite_chalice_errors(response: Response) -> Response:
     return response
 
 
-LANGUAGES = ("en", "fr", "es", "vi")
-
-
 def language(query: dict[str, str] | None, accept_language: str | None, default: str = "en") -> str:
     """`?lang=` first, then the first supported Accept-Language entry, else default."""
-    wanted = (query or {}).get("lang")
-    if wanted and wanted[:2].lower() in LANGUAGES:
-        return wanted[:2].lower()
+    wanted = languages.supported((query or {}).get("lang"))
+    if wanted:
+        return wanted
     for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip()[:2].lower()
-        if tag in LANGUAGES:
-            return tag
+        found = languages.supported(part)
+        if found:
+            return found
     return default
 
 
