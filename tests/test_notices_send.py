@@ -19,6 +19,7 @@ from botocore.stub import ANY, Stubber
 from chalicelib.storage import notices as store
 from portal import dynamodb_local, mailserver
 from portal.notices import audience, definition, mailer, send
+from portal.notices import ses as ses_adapter
 from portal.notices.limiter import TokenBucket
 from portal.notices.status import status
 
@@ -246,7 +247,7 @@ def test_ses_adapter_retries_throttling_and_records_permanent_failures(
             adapters.append(mailer.SesMailer(sleep=lambda seconds: None))
             return adapters[-1]
 
-        with Stubber(store.ses_client()) as stub:
+        with Stubber(ses_adapter.client()) as stub:
             stub.add_client_error("send_email", "TooManyRequestsException", "slow down", 429)
             stub.add_response("send_email", {"MessageId": "ses-0"})
             stub.add_client_error("send_email", "MessageRejected", "Address blacklisted.", 400)
@@ -270,7 +271,7 @@ def test_ses_throttled_for_good_stops_the_run(dynamodb: str, tmp_path: Path) -> 
     with private_tables("ntcses2-"):
         generate_district(tmp_path / "export", 6, seed=4)
         ses = notice("bts-ses-down")
-        with Stubber(store.ses_client()) as stub:
+        with Stubber(ses_adapter.client()) as stub:
             for _ in range(3):
                 stub.add_client_error("send_email", "TooManyRequestsException", "slow", 429)
             outcome = send.send(

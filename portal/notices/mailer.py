@@ -22,19 +22,15 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from chalicelib.config import settings
-from chalicelib.storage import notices as store
-from chalicelib.storage.notices import MailRejected, MailThrottled, MailUnavailable
 
+from . import ses
+from .mailerrors import MailInDoubt, MailRejected, MailThrottled, MailUnavailable
 from .render import Message
 
 __all__ = ["MailInDoubt", "MailRejected", "MailUnavailable", "SesMailer", "SmtpMailer", "mime"]
 
 DEFAULT_SENDER = "notices@district.example"
 POLICY = email.policy.SMTP
-
-
-class MailInDoubt(Exception):
-    """The connection broke after the message was handed over: it may have been delivered."""
 
 
 def message_id(notice_id: str, address: str, lang: str, domain: str) -> str:
@@ -183,7 +179,7 @@ class SesMailer:
 
     def __init__(
         self,
-        send: Callable[[bytes, str, str], str] = store.ses_send_raw,
+        send: Callable[[bytes, str, str], str] = ses.send_raw,
         sleep: Callable[[float], object] = time.sleep,
         attempts: int = 6,
         backoff: float = 0.25,

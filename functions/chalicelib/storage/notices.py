@@ -11,21 +11,14 @@ pk "delivery#<notice id>", sk "<email>#<lang>": one message of `portal notices s
 pk "delivery#<notice id>", sk "~noaddress#<guardian sourcedId>": a guardian of the audience
    with no email address: lang, state "no_address"
 
-This module also holds the other AWS calls of notices: the filtered scan of the `sis` table
-that finds a notice's recipients, and Amazon SES v2 (PORTAL_MAIL=ses).
+This module also holds the filtered scan of the `sis` table that finds a notice's recipients.
 """
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-
-from ..config import settings
 from . import call, client, from_item, name, to_item
 from .sis import encode  # the fast plain-values encoder (records are str and int only)
 
@@ -130,74 +123,3 @@ def scan_people(segments: int = 4) -> list[dict[str, Any]]:
 
     with ThreadPoolExecutor(max_workers=segments, thread_name_prefix="notices-scan") as pool:
         return [item for part in pool.map(segment, range(segments)) for item in part]
-
-
-# --- Amazon SES (PORTAL_MAIL=ses) ---------------------------------------------------------------
-
-
-class MailRejected(Exception):
-    """SES refused this one message for good (bad address, content...): record it as failed."""
-
-
-class MailThrottled(Exception):
-    """SES asks to slow down: try the same message again later."""
-
-
-class MailUnavailable(Exception):
-    """SES cannot send anything now (unreachable, paused account, unverified sender...)."""
-
-
-THROTTLED = frozenset({"TooManyRequestsException", "LimitExceededException", "ThrottlingException"})
-SENDER_WIDE = frozenset(
-    {
-        "AccountSuspendedException",
-        "SendingPausedException",
-        "MailFromDomainNotVerifiedException",
-        "InternalServiceErrorException",
-        "ServiceUnavailable",
-        "InternalFailure",
-        "AccessDeniedException",
-        "UnrecognizedClientException",
-    }
-)
-# Our own retry loop (portal/notices/mailer.py) handles throttling with backoff, so botocore
-# does not retry on top of it; timeouts stay bounded.
-SES_CONFIG = Config(
-    connect_timeout=5, read_timeout=15, retries={"mode": "standard", "max_attempts": 1}
-)
-_ses_lock = threading.Lock()
-_ses: Any = None
-
-
-def ses_client() -> Any:
-    """The process-wide SES v2 client (region and credentials from the usual AWS settings)."""
-    global _ses
-    if _ses is None:
-        with _ses_lock:
-            if _ses is None:
-                region = settings().aws_region
-                _ses = boto3.session.Session().client(
-                    "sesv2", region_name=region, config=SES_CONFIG
-                )
-    return _ses
-
-
-def ses_send_raw(raw: bytes, sender: str, to: str) -> str:
-    """Send one MIME message through SES v2; return SES's MessageId."""
-    try:
-        answer = ses_client().send_email(
-            FromEmailAddress=sender,
-            Destination={"ToAddresses": [to]},
-            Content={"Raw": {"Data": raw}},
-        )
-    except ClientError as err:
-        code = err.response.get("Error", {}).get("Code", "")
-        text = f"{code}: {err.response.get('Error', {}).get('Message', '')}".strip(": ")
-        if code in THROTTLED:
-            raise MailThrottled(text) from None
-        if code in SENDER_WIDE:
-            raise MailUnavailable(text) from None
-        raise MailRejected(text) from None
-    except BotoCoreError as err:
-        raise MailUnavailable(type(err).__name__) from None
-    return str(answer.get("MessageId", ""))
