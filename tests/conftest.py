@@ -79,7 +79,7 @@ def real_clock() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One `portal run --in-memory` (with the demo district) for the whole session."""
-    from . import stack as stack_mod
+    from .support import stack as stack_mod
 
     running = stack_mod.start(tmp_path_factory.mktemp("stack"))
     yield running

@@ -29,7 +29,7 @@ from chalicelib import activation
 from chalicelib.api.codes import ERRORS, status_of
 from chalicelib.storage import accounts as store
 
-from .factories import PASSWORD, add_student, claim, login, staff_session, unique_student_id
+from .support.factories import PASSWORD, add_student, claim, login, staff_session, unique_student_id
 from .test_openapi import conform, load_spec
 
 ROOT = Path(__file__).resolve().parents[1]

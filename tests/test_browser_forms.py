@@ -28,7 +28,7 @@ import pytest
 import requests
 import yaml
 
-from .stack import Stack
+from .support.stack import Stack
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from .stack import Stack
+from .support.stack import Stack
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .stack import Stack
+from .support.stack import Stack
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import pytest
 from chalicelib import clock
 from chalicelib.storage import accounts as store
 
-from .factories import ANSWERS, PASSWORD, add_student, claim, get, post
+from .support.factories import ANSWERS, PASSWORD, add_student, claim, get, post
 
 
 def body(response: Any) -> Any:

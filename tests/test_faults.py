@@ -19,7 +19,7 @@ from botocore.awsrequest import AWSResponse
 
 from chalicelib import storage
 
-from . import stack as stack_mod
+from .support import stack as stack_mod
 
 THROTTLED = json.dumps(
     {"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException", "message": "slow down"}

@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from .stack import demo_accounts
+from .support.stack import demo_accounts
 
 SPEC = Path(__file__).resolve().parents[1] / "functions" / "openapi.yaml"
 # Examples per operation in the fuzzing phase; the examples and coverage phases add their own

@@ -20,7 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from chalicelib import activation, clock, limits, sessions, staff
 from chalicelib.storage import accounts as store
 
-from .factories import ANSWERS, add_student
+from .support.factories import ANSWERS, add_student
 
 STUDENTS = 2
 RIGHT_ANSWERS = [{"question_id": a["question_id"], "answer": a["answer"]} for a in ANSWERS]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from . import stack as stack_mod
-from .stack import Stack, demo_accounts, descendants_alive, get
+from .support import stack as stack_mod
+from .support.stack import Stack, demo_accounts, descendants_alive, get
 
 
 @pytest.fixture

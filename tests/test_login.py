@@ -9,7 +9,7 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.storage import accounts as store
 
-from .factories import PASSWORD, add_student, claim, get, login, post, set_active
+from .support.factories import PASSWORD, add_student, claim, get, login, post, set_active
 
 
 def body(response: Any) -> Any:

@@ -14,7 +14,8 @@ from portal.cli import app
 from portal.notices import definition, render
 from portal.notices.definition import NoticeInvalid
 
-from .test_notices_support import DEMO_NOTICE, ROOT, notice_file
+from .support import ROOT
+from .support.notices import DEMO_NOTICE, notice_file
 
 LINKS = yaml.safe_load(DEMO_NOTICE.read_text())["links"]
 SEED_2021 = {  # the 2021-22 seed letter's facts, with its reset window ending before it starts

@@ -17,7 +17,8 @@ from portal.notices import LANGS, definition
 from portal.notices.definition import NoticeInvalid
 from portal.notices.publish import publish
 
-from .test_notices_support import DEMO_NOTICE, ROOT, private_tables
+from .support import ROOT
+from .support.notices import DEMO_NOTICE, private_tables
 
 SITE_URL = "https://help.district.example/"
 NOTICE_ID = "back-to-school-2026-27"

@@ -14,7 +14,7 @@ from portal.notices.formats import hours, join, long_date
 from portal.notices.render import Recipient, Renderer
 from portal.notices.text import html_to_text
 
-from .test_notices_support import DEMO_NOTICE
+from .support.notices import DEMO_NOTICE
 
 SITE = "https://help.district.example/"
 NOTICE = definition.load(DEMO_NOTICE)

@@ -23,7 +23,8 @@ from portal import dynamodb_local, mailserver
 from portal.notices import audience, definition
 from portal.notices.status import status
 
-from .test_notices_support import ROOT, generate_district, notice_file, private_tables, read_mail
+from .support import ROOT
+from .support.notices import generate_district, notice_file, private_tables, read_mail
 
 PREFIX = "ntcr3-"
 RATE = "40"  # messages per second: ~10 s for the district, so a signal lands mid-run

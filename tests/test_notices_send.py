@@ -23,7 +23,7 @@ from portal.notices import ses as ses_adapter
 from portal.notices.limiter import TokenBucket
 from portal.notices.status import status
 
-from .test_notices_support import (
+from .support.notices import (
     DEMO_NOTICE,
     generate_district,
     guardians_in_csv,

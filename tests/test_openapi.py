@@ -27,7 +27,7 @@ from chalicelib.api.codes import ERRORS, status_of
 from chalicelib.storage import accounts as store
 from chalicelib.storage import sis as sis_store
 
-from .factories import ANSWERS, PASSWORD, login, staff_session, unique_student_id
+from .support.factories import ANSWERS, PASSWORD, login, staff_session, unique_student_id
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_PATH = ROOT / "functions" / "openapi.yaml"

@@ -14,7 +14,7 @@ import pytest
 
 from chalicelib import activation, clock, noticeboard
 
-from .factories import PASSWORD, claim, get, login, post, staff_session
+from .support.factories import PASSWORD, claim, get, login, post, staff_session
 
 DEMO = Path(__file__).resolve().parents[1] / "portal" / "demo" / "sis"
 PARENT_PASSWORD = "Garden-teapot-lighthouse-3"

@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib import clock
 
-from .factories import PASSWORD, add_student, claim, login, post
+from .support.factories import PASSWORD, add_student, claim, login, post
 
 NEW = "Orange-harbor-tiger-9"
 RIGHT = [

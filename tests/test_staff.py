@@ -7,7 +7,7 @@ from typing import Any
 
 from chalicelib import audit, clock, staff
 
-from .factories import PASSWORD, add_student, claim, get, post, staff_session
+from .support.factories import PASSWORD, add_student, claim, get, post, staff_session
 
 
 def body(response: Any) -> Any:

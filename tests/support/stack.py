@@ -14,7 +14,7 @@ import requests
 
 from portal import dynamodb_local
 
-ROOT = Path(__file__).resolve().parents[1]
+from . import ROOT
 
 
 @dataclass

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from . import ROOT
+
 DEMO_NOTICE = ROOT / "notices" / "back-to-school-2026-27.yml"
 
 
