@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Iterator
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from .support.api import Concurrently, in_parallel
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "functions"))  # `import app` as Lambda and chalice do
@@ -64,6 +67,12 @@ def api(chalice_app: Any) -> Iterator[Any]:
 
     with Client(chalice_app, stage_name="local", project_dir=str(ROOT / "functions")) as client:
         yield client.http
+
+
+@pytest.fixture
+def concurrently(chalice_app: Any) -> Concurrently:
+    """Many calls at once, each on a chalice.test client of its own (tests/support/api.py)."""
+    return functools.partial(in_parallel, chalice_app)
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -11,11 +9,8 @@ import pytest
 from chalicelib import clock
 from chalicelib.storage import accounts as store
 
+from .support.api import Concurrently, body
 from .support.factories import ANSWERS, PASSWORD, add_student, claim, get, post
-
-
-def body(response: Any) -> Any:
-    return json.loads(response.body)
 
 
 def start(api: Any, sid: str, given: str = "Daffy", family: str = "Clayton") -> Any:
@@ -223,7 +218,7 @@ def test_several_tokens_live_at_once(api: Any) -> None:
     assert late.status_code == 409 and body(late)["error"] == "already_claimed"
 
 
-def test_fifty_concurrent_completions_one_winner(api: Any) -> None:
+def test_fifty_concurrent_completions_one_winner(api: Any, concurrently: Concurrently) -> None:
     """R1: exactly one of 50 parallel completions succeeds; the others are already_claimed."""
     sid = add_student()
     tokens = [token_for(api, sid) for _ in range(50)]
@@ -240,16 +235,10 @@ def test_fifty_concurrent_completions_one_winner(api: Any) -> None:
     for token in tokens:
         token_mod.update("claim", token, {"password_hash": password_hash})
 
-    def complete(token: str) -> Any:
-        from chalice.test import Client  # one client per thread: chalice.test is not thread-safe
+    def complete(client: Any, token: str) -> Any:
+        return post(client, "/claim/answers", {"claim_token": token, "answers": ANSWERS})
 
-        import app as app_module
-
-        with Client(app_module.app) as client:
-            return post(client.http, "/claim/answers", {"claim_token": token, "answers": ANSWERS})
-
-    with ThreadPoolExecutor(max_workers=25) as pool:
-        results = list(pool.map(complete, tokens))
+    results = concurrently(complete, tokens, workers=25)
     statuses = sorted(r.status_code for r in results)
     assert statuses.count(200) == 1
     assert statuses.count(409) == 49

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
-
-def body(response: Any) -> Any:
-    """Decode a chalice.test response body."""
-    return json.loads(response.body)
+from .support.api import body
 
 
 def test_health_reports_ok_and_version(api: Any) -> None:

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from chalicelib import clock
 from chalicelib.storage import accounts as store
 
+from .support.api import Concurrently, body
 from .support.factories import PASSWORD, add_student, claim, get, login, post, set_active
-
-
-def body(response: Any) -> Any:
-    return json.loads(response.body)
 
 
 def attempt(api: Any, username: str, password: str) -> Any:
@@ -74,22 +70,16 @@ def test_unknown_student_usernames_keep_counters_too(api: Any) -> None:
     assert attempt(api, user, "wrong-password-x").status_code == 429
 
 
-def test_hundred_parallel_guesses_cannot_pass_the_cap(api: Any) -> None:
+def test_hundred_parallel_guesses_cannot_pass_the_cap(api: Any, concurrently: Concurrently) -> None:
     """S4: the counter is taken atomically before the hash, so at most 5 guesses are judged."""
     sid = add_student()
     claim(api, sid)
     clock.freeze()  # no waiting period may pass while the guesses run, however slow the machine
 
-    def guess(i: int) -> int:
-        from chalice.test import Client
+    def guess(client: Any, i: int) -> int:
+        return attempt(client, f"S{sid}", f"wrong-guess-{i}").status_code
 
-        import app as app_module
-
-        with Client(app_module.app) as client:
-            return attempt(client.http, f"S{sid}", f"wrong-guess-{i}").status_code
-
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        statuses = list(pool.map(guess, range(100)))
+    statuses = concurrently(guess, range(100), workers=20)
     assert statuses.count(401) == 5
     assert statuses.count(429) == 95
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,14 +13,11 @@ import pytest
 
 from chalicelib import activation, clock, noticeboard
 
+from .support.api import Concurrently, body
 from .support.factories import PASSWORD, claim, get, login, post, staff_session
 
 DEMO = Path(__file__).resolve().parents[1] / "portal" / "demo" / "sis"
 PARENT_PASSWORD = "Garden-teapot-lighthouse-3"
-
-
-def body(response: Any) -> Any:
-    return json.loads(response.body)
 
 
 def import_demo(directory: Path = DEMO) -> None:
@@ -125,29 +121,25 @@ def test_username_rules(api: Any, demo: None, username: str, code: str) -> None:
     assert post(api, "/activation/check", {"activation_key": key}).status_code == 200  # not used
 
 
-def test_fifty_concurrent_activations_of_one_key(api: Any, demo: None) -> None:
+def test_fifty_concurrent_activations_of_one_key(
+    api: Any, demo: None, concurrently: Concurrently
+) -> None:
     """R1: one key, 50 parallel account creations with different usernames: exactly one."""
     key = activation.issue("gdn-rafael-pena", "test")
 
-    def create(i: int) -> int:
-        from chalice.test import Client
+    def create(client: Any, i: int) -> int:
+        return post(
+            client,
+            "/activation/account",
+            {
+                "activation_key": key,
+                "username": f"Rafael{i:02d}",
+                "password": PARENT_PASSWORD,
+                "password_confirm": PARENT_PASSWORD,
+            },
+        ).status_code
 
-        import app as app_module
-
-        with Client(app_module.app) as client:
-            return post(
-                client.http,
-                "/activation/account",
-                {
-                    "activation_key": key,
-                    "username": f"Rafael{i:02d}",
-                    "password": PARENT_PASSWORD,
-                    "password_confirm": PARENT_PASSWORD,
-                },
-            ).status_code
-
-    with ThreadPoolExecutor(max_workers=10) as pool:
-        statuses = list(pool.map(create, range(50)))
+    statuses = concurrently(create, range(50), workers=10)
     assert statuses.count(201) == 1
     assert statuses.count(404) == 49
 

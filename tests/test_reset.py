@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
 from chalicelib import clock
 
+from .support.api import Concurrently, body
 from .support.factories import PASSWORD, add_student, claim, login, post
 
 NEW = "Orange-harbor-tiger-9"
@@ -18,10 +17,6 @@ RIGHT = [
     {"question_id": 7, "answer": "APPLE"},  # answered "pomme"
     {"question_id": 8, "answer": "invierno"},  # answered "winter"
 ]
-
-
-def body(response: Any) -> Any:
-    return json.loads(response.body)
 
 
 def start(api: Any, username: str, lang: str = "en") -> dict[str, Any]:
@@ -144,27 +139,23 @@ def test_reset_ends_sessions(api: Any, student: str) -> None:
     assert response.status_code == 401
 
 
-def test_fifty_concurrent_uses_of_one_reset_token(api: Any, student: str) -> None:
+def test_fifty_concurrent_uses_of_one_reset_token(
+    api: Any, student: str, concurrently: Concurrently
+) -> None:
     """R1: one reset token, 50 parallel password submissions, exactly one wins."""
     started = start(api, student)
     token = body(
         post(api, "/reset/answers", {"reset_token": started["reset_token"], "answers": RIGHT})
     )["reset_token"]
 
-    def submit(i: int) -> int:
-        from chalice.test import Client
-
-        import app as app_module
-
+    def submit(client: Any, i: int) -> int:
         password = f"Parallel-choice-{i:02d}-x"
-        with Client(app_module.app) as client:
-            return post(
-                client.http,
-                "/reset/password",
-                {"reset_token": token, "password": password, "password_confirm": password},
-            ).status_code
+        return post(
+            client,
+            "/reset/password",
+            {"reset_token": token, "password": password, "password_confirm": password},
+        ).status_code
 
-    with ThreadPoolExecutor(max_workers=10) as pool:
-        statuses = list(pool.map(submit, range(50)))
+    statuses = concurrently(submit, range(50), workers=10)
     assert statuses.count(200) == 1
     assert statuses.count(401) == 49

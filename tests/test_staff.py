@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from chalicelib import audit, clock, staff
 
+from .support.api import body
 from .support.factories import PASSWORD, add_student, claim, get, post, staff_session
-
-
-def body(response: Any) -> Any:
-    return json.loads(response.body)
 
 
 def test_staff_must_change_temporary_password(api: Any) -> None:
