@@ -30,7 +30,7 @@ from chalicelib.api.codes import ERRORS, status_of
 from chalicelib.storage import accounts as store
 
 from .support.factories import PASSWORD, add_student, claim, login, staff_session, unique_student_id
-from .test_openapi import conform, load_spec
+from .support.openapi import conform, load_spec, template_regex
 
 ROOT = Path(__file__).resolve().parents[1]
 CANARY = f"canary-{secrets.token_hex(8)}"
@@ -747,11 +747,9 @@ def test_hostile_path_and_query(
 
 
 def _documented(method: str, path: str) -> bool:
-    from .test_openapi import _template_regex
-
     bare = urlsplit(path).path
     return any(
-        _template_regex(t).match(bare) and method.lower() in item
+        template_regex(t).match(bare) and method.lower() in item
         for t, item in load_spec()["paths"].items()
     )
 
