@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,6 @@ import pytest
 from .support.api import Concurrently, in_parallel
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "functions"))  # `import app` as Lambda and chalice do
 
 # Settings are read once per process: fix the test environment before anything imports them.
 os.environ["PORTAL_ENV"] = "local"

@@ -73,7 +73,7 @@ def test_every_page_exists_in_every_language(lang: str) -> None:
 
 
 def test_every_api_error_code_has_a_message() -> None:
-    from chalicelib.api.codes import ERRORS  # functions/ is on sys.path (conftest.py)
+    from chalicelib.api.codes import ERRORS  # functions/ is on sys.path (pyproject.toml)
 
     english = messages("en")["errors"]
     assert sorted(set(ERRORS) - set(english)) == []
