@@ -36,10 +36,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CANARY = f"canary-{secrets.token_hex(8)}"
 PARENT_PASSWORD = "Quilted-harbor-compass-47"
 
-# Bugs found by this catalogue, left to the owners of the domain modules (see the report);
-# delete an entry once its bug is fixed (strict xfail fails loudly when the case passes).
-KNOWN_BUGS: dict[str, str] = {}
-
 
 # Shared state: one student, parent, staff, live tokens --------------------------------------
 
@@ -366,7 +362,6 @@ class Case:
     build: Callable[[dict[str, Any]], tuple[bytes, str]]  # template → (body, content type)
     field: str | None = None  # the field a structural 400 must name
     echo: tuple[str, ...] = ()  # values that must not come back
-    bug: str | None = None
 
 
 def _json(body: Any) -> bytes:
@@ -485,13 +480,11 @@ def build_cases() -> list[Case]:
                 field=name,
             )
             for hostile_name, hostile in HOSTILE_STRINGS.items():
-                bug = None
                 add(
                     "content",
                     f"{hostile_name}-{name}",
                     lambda t, p=field_path, h=hostile: (_json(with_value(t, p, h)), ctype),
                     echo=(hostile,) if hostile.strip() else (),
-                    bug=bug,
                 )
     return cases
 
@@ -518,13 +511,7 @@ CASES = build_cases()
 
 
 def _params(cases: list[Case]) -> list[Any]:
-    params = []
-    for case in cases:
-        marks = []
-        if case.bug:
-            marks.append(pytest.mark.xfail(reason=KNOWN_BUGS[case.bug], strict=True))
-        params.append(pytest.param(case, id=f"{case.endpoint}:{case.name}", marks=marks))
-    return params
+    return [pytest.param(case, id=f"{case.endpoint}:{case.name}") for case in cases]
 
 
 # Checks shared by every case --------------------------------------------------------------------

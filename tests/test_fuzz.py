@@ -23,7 +23,6 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
-from hypothesis import assume
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -121,19 +120,9 @@ def target(stack: Any) -> Target:
 schema = schemathesis.openapi.from_path(SPEC, config=schemathesis.Config.from_dict(CONFIG))
 
 
-def known_bug(case: Any) -> bool:
-    """Inputs that hit bugs reported to the domain owners; none is open now.
-
-    Add a clause (with the matching strict xfail in tests/test_bad_input.py) when one is found.
-    """
-    del case
-    return False
-
-
 @pytest.mark.slow
 @schema.parametrize()
 def test_api_conforms_to_its_description(case: Any, target: Target) -> None:
-    assume(not known_bug(case))
     who = caller(case.operation.path, case.method)
     headers = {}
     if who is not None:
