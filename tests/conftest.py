@@ -19,6 +19,28 @@ os.environ["PORTAL_ENV"] = "local"
 os.environ["PORTAL_TABLE_PREFIX"] = "test-"
 os.environ.pop("DYNAMODB_ENDPOINT_URL", None)
 
+# The fixtures that start or need DynamoDB Local, `portal run` or Chromium (and so does every
+# fixture that requests one of them).
+INTEGRATION_FIXTURES = frozenset(
+    {"dynamodb", "fresh_tables", "chalice_app", "api", "stack", "browser", "page"}
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: a wrong mark fails every run
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse a test marked unit that needs a service, directly or through another fixture."""
+    wrong = [
+        f"{item.nodeid} needs {', '.join(sorted(needs))}"
+        for item in items
+        if item.get_closest_marker("unit")
+        and (needs := INTEGRATION_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+    ]
+    if wrong:
+        raise pytest.UsageError(
+            "a test marked unit may need neither DynamoDB Local nor Chromium nor a running"
+            " stack; drop its unit mark or the fixture:\n  " + "\n  ".join(wrong)
+        )
+
 
 @pytest.fixture(scope="session")
 def dynamodb() -> Iterator[str]:
