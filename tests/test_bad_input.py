@@ -573,6 +573,7 @@ def test_hostile_body(http: Http, ctx: Ctx, case: Case) -> None:
             assert data.get("field"), f"a 400 for one hostile field should name it: {data}"
 
 
+@pytest.mark.unit
 def test_catalogue_covers_every_post_endpoint_with_a_body() -> None:
     spec = load_spec()
     with_body = {

@@ -17,6 +17,8 @@ from portal.notices.definition import NoticeInvalid
 from .support import ROOT
 from .support.notices import DEMO_NOTICE, notice_file
 
+pytestmark = pytest.mark.unit
+
 LINKS = yaml.safe_load(DEMO_NOTICE.read_text())["links"]
 SEED_2021 = {  # the 2021-22 seed letter's facts, with its reset window ending before it starts
     "id": "back-to-school-2021-22",

@@ -16,6 +16,8 @@ from portal.notices.text import html_to_text
 
 from .support.notices import DEMO_NOTICE
 
+pytestmark = pytest.mark.unit
+
 SITE = "https://help.district.example/"
 NOTICE = definition.load(DEMO_NOTICE)
 # L3: the same day in every locale, as Babel writes it (format="long").

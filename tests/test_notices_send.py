@@ -211,6 +211,7 @@ def test_a_refused_message_is_recorded_as_failed_and_retried_next_time(district:
     assert retry.tally.total("sent") == 1 and sent[-1].startswith(victim)
 
 
+@pytest.mark.unit
 def test_the_rate_limit_schedule() -> None:
     now = [100.0]
     bucket = TokenBucket(8, clock=lambda: now[0], sleep=lambda d: now.__setitem__(0, now[0] + d))

@@ -217,6 +217,7 @@ def expect(response: Any, status: int, code: str | None = None) -> Any:
 # The document itself ---------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_document_is_valid_openapi() -> None:
     from openapi_spec_validator import validate
 
@@ -237,6 +238,7 @@ def test_every_route_is_documented_and_nothing_else(chalice_app: Any) -> None:
     assert documented - routes == set(), "documented operations the app does not have"
 
 
+@pytest.mark.unit
 def test_error_codes_match_the_catalogue() -> None:
     """Each documented error code exists, under the status the API gives it."""
     spec = load_spec()
@@ -260,6 +262,7 @@ def test_error_codes_match_the_catalogue() -> None:
                     assert enums, f"{method.upper()} {path} {status}: codes not enumerated"
 
 
+@pytest.mark.unit
 def test_operations_are_described() -> None:
     for path, item in load_spec()["paths"].items():
         for method, operation in item.items():
@@ -270,6 +273,7 @@ def test_operations_are_described() -> None:
                 assert "401" in operation["responses"], (method, path)
 
 
+@pytest.mark.unit
 def test_the_checker_catches_violations() -> None:
     """The helper every other test relies on fails on an undocumented status or shape."""
     ok = json.dumps({"status": "ok", "version": "1", "database": "ok"}).encode()

@@ -133,10 +133,12 @@ def test_role_policy_is_least_privilege(built: dict[str, Any]) -> None:
     assert sis_actions <= {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
 
 
+@pytest.mark.unit
 def test_policy_file_matches_what_the_code_reaches() -> None:
     assert iam.policy_problems() == []
 
 
+@pytest.mark.unit
 def test_policy_analysis_sees_the_cli_only_calls() -> None:
     """The importer's scan and batch write are found, and excluded only as unreachable."""
     functions, _ = iam._parse_storage()
@@ -226,6 +228,7 @@ def _pins(path: Path) -> dict[str, str]:
     return {name.lower(): version for name, version in found}
 
 
+@pytest.mark.unit
 def test_lambda_requirements_are_runtime_only() -> None:
     wanted = (ROOT / "functions" / "requirements.in").read_text(encoding="utf-8").splitlines()
     names = {line.strip().lower() for line in wanted if line.strip() and not line.startswith("#")}
@@ -236,6 +239,7 @@ def test_lambda_requirements_are_runtime_only() -> None:
         assert name not in pinned, f"{name} must stay out of the function"
 
 
+@pytest.mark.unit
 def test_lambda_requirements_are_hashed_and_match_the_lock() -> None:
     text = (ROOT / "functions" / "requirements.txt").read_text(encoding="utf-8")
     pinned = _pins(ROOT / "functions" / "requirements.txt")
@@ -244,6 +248,7 @@ def test_lambda_requirements_are_hashed_and_match_the_lock() -> None:
     assert {name: locked.get(name) for name in pinned} == pinned
 
 
+@pytest.mark.unit
 def test_every_locked_requirement_is_pinned_with_a_hash() -> None:
     blocks = re.split(r"\n(?=[A-Za-z0-9])", (ROOT / "requirements.lock").read_text("utf-8"))
     requirements = [b for b in blocks if b.strip() and not b.startswith("#")]

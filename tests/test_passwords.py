@@ -21,6 +21,8 @@ from chalicelib.passwords import (
     verify_secret,
 )
 
+pytestmark = pytest.mark.unit
+
 # One student as the claim sees them: first name, last name, student ID, username.
 PERSONAL = ("Maria", "Nguyen", "0123456", "S0123456")
 ARGON2ID_PREFIX = re.compile(r"^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$")

@@ -15,6 +15,8 @@ from chalicelib.questions import (
     validate_selection,
 )
 
+pytestmark = pytest.mark.unit
+
 ENGLISH = {
     1: "What is your birth month?",
     2: "What is your middle name?",

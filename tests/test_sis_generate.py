@@ -14,6 +14,8 @@ from portal.sis import oneroster
 from portal.sis.generate import DEMO_IDENTIFIERS, generate_district
 from portal.sis.oneroster import HEADERS, split_ids
 
+pytestmark = pytest.mark.unit
+
 DEMO_DIR = Path(__file__).resolve().parents[1] / "portal" / "demo" / "sis"
 YEAR = 2027
 GUARDIAN_ROLES = set(oneroster.GUARDIAN_ROLES)

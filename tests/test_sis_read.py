@@ -162,6 +162,7 @@ def test_household_and_terms(loaded: None) -> None:
     assert [t["sourced_id"] for t in sis.terms(2026)] == ["t-1", "t-2"]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("when", "year"),
     [

@@ -17,6 +17,8 @@ import pytest
 import yaml
 from mkdocs.exceptions import PluginError
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "site/docs"
 MESSAGES = ROOT / "site/messages"

@@ -18,6 +18,7 @@ def test_repository_translations_are_complete() -> None:
         assert entry.orphaned == [], f"{lang} has pages English lacks: {entry.orphaned}"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("lang", translations.TARGETS)
 def test_no_english_sentence_left_in_translations(lang: str) -> None:
     shared = sorted(translations.pages(lang) & translations.pages(translations.SOURCE))
@@ -57,6 +58,7 @@ def test_status_finds_missing_orphaned_and_outdated(tmp_path: Path) -> None:
     assert report["fr"].outdated == ["guide.md"] and report["vi"].outdated == ["guide.md"]
 
 
+@pytest.mark.unit
 def test_untranslated_lines_are_found(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     (docs / "en").mkdir(parents=True)
@@ -75,6 +77,7 @@ def test_status_command_runs() -> None:
     assert "every translation is present" in done.stdout
 
 
+@pytest.mark.unit
 def test_every_section_label_is_translated() -> None:
     """Folder names become navigation labels: each language names every section itself."""
     import yaml
@@ -94,6 +97,7 @@ def test_every_section_label_is_translated() -> None:
         assert sections <= set(labels), f"{language['locale']} lacks {sections - set(labels)}"
 
 
+@pytest.mark.unit
 def test_vietnamese_says_gio_for_hours_everywhere() -> None:
     """One word for a duration in hours: pages, messages, notice templates and rendered dates."""
     from portal.notices.formats import hours
