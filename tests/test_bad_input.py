@@ -27,7 +27,7 @@ import pytest
 
 from chalicelib import activation
 from chalicelib.api.codes import ERRORS, status_of
-from chalicelib.storage import accounts as store
+from chalicelib.storage import tables
 
 from .factories import PASSWORD, add_student, claim, login, staff_session, unique_student_id
 from .test_openapi import conform, load_spec
@@ -70,7 +70,7 @@ class Ctx:
 
 
 def _guardian(gid: str, students: list[str]) -> None:
-    store.put(
+    tables.put_item(
         "sis",
         {
             "pk": f"guardian#{gid}",
@@ -85,7 +85,7 @@ def _guardian(gid: str, students: list[str]) -> None:
         },
     )
     for sid in students:
-        store.put(
+        tables.put_item(
             "sis",
             {
                 "pk": f"guardian#{gid}",

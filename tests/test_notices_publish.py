@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.storage import notices as store
+from chalicelib.storage import notices as stored_notices
 from portal.notices import LANGS, definition
 from portal.notices.definition import NoticeInvalid
 from portal.notices.publish import publish
@@ -72,7 +72,7 @@ def test_pages_and_pdfs_in_four_languages(site: Path) -> None:
 
 def test_the_portal_shows_it_in_every_language(site: Path) -> None:
     for lang in LANGS:  # the module's private tables are in use while `site` lives
-        mine = [i for i in store.query(f"published#{lang}") if i["id"] == NOTICE_ID]
+        mine = [i for i in stored_notices.published(lang) if i["id"] == NOTICE_ID]
         assert len(mine) == 1 and mine[0]["title"] == TITLE[lang]
         assert mine[0].get("school") is None  # a district notice
         body = mine[0]["body"].replace("\u202f", " ").replace("\xa0", " ")
@@ -91,7 +91,7 @@ def test_a_school_notice(site: Path) -> None:
         "audience": "school:babb-ms",
     }
     done = publish(definition.parse(data), site=site / "site", site_url=SITE_URL, pdf=False)
-    item = next(i for i in store.query("published#vi") if i["id"] == "babb-back-to-school")
+    item = next(i for i in stored_notices.published("vi") if i["id"] == "babb-back-to-school")
     assert item["school"] == "babb-ms" and item["school_name"] == "Babb Middle School"
     unknown = {**data, "id": "nowhere-notice", "audience": "school:nowhere"}
     with pytest.raises(NoticeInvalid, match="school 'nowhere' is not in the SIS"):

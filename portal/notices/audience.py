@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from chalicelib.storage import notices as store
+from chalicelib.storage import sis as mirror
 
 from . import DEFAULT_LANG, LANGS
 from .definition import Definition
@@ -42,7 +42,7 @@ def resolve(notice: Definition) -> Audience:
     students: dict[str, tuple[str, str, bool]] = {}  # identifier → (given name, school, active)
     guardians: dict[str, dict[str, object]] = {}
     links: list[tuple[str, str]] = []
-    for item in store.scan_people():
+    for item in mirror.people():
         pk, sk = item["pk"], item["sk"]
         if pk.startswith("student#") and sk == "profile":
             students[pk[8:]] = (

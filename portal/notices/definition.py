@@ -149,7 +149,7 @@ class _Loader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"{key}: given twice", key_node.start_mark
@@ -195,7 +195,7 @@ def _valid_fields(data: dict[str, Any]) -> dict[str, Any]:
     """The fields of `data` that are valid on their own (so the rules can still be checked)."""
     valid = {}
     for name, info in Definition.model_fields.items():
-        if name in data:
+        if name in data and info.annotation is not None:
             try:
                 valid[name] = TypeAdapter(info.annotation).validate_python(data[name])
             except (ValidationError, TypeError):

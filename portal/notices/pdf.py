@@ -51,4 +51,5 @@ def to_pdf(html: str) -> bytes:
     """Lay out printable HTML as a PDF (WeasyPrint is imported only when needed: it is slow)."""
     import weasyprint
 
-    return weasyprint.HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    pdf: bytes = weasyprint.HTML(string=html).write_pdf()
+    return pdf

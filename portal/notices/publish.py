@@ -16,9 +16,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chalicelib import noticeboard
-from chalicelib import sis as read_model
-from chalicelib.storage import sis as sis_store
+from chalicelib import noticeboard, school_year
+from chalicelib.storage import sis as mirror
 
 from .. import paths
 from . import LANGS
@@ -42,7 +41,7 @@ def school_name(notice: Definition) -> str | None:
     """The audience school's name from the SIS, None for a district notice."""
     if notice.school is None:
         return None
-    org = sis_store.get(f"org#{notice.school}", "profile")
+    org = mirror.org(notice.school)
     if org is None:
         raise NoticeInvalid(
             [f"audience: school {notice.school!r} is not in the SIS (import the export first)"]
@@ -67,7 +66,7 @@ def publish(
     done = Published()
     # The portal first: the database is what is most likely to be down, and the site files
     # are cheap to write again.
-    day = read_model.today().isoformat()
+    day = school_year.today().isoformat()
     for lang in LANGS:
         parts = renderer.parts(lang)
         noticeboard.publish(
