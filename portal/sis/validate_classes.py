@@ -7,14 +7,11 @@ when two hashes match, the file is read again to name the exact lines (a rare, s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
 
 from portal.sis import oneroster as ors
 from portal.sis.csvfiles import Errors, is_tobedeleted
 from portal.sis.model import Hashes, Klass, LineItem
-
-if TYPE_CHECKING:
-    from portal.sis.validate import Validator
+from portal.sis.validator import Validator, open_file
 
 ENROLLMENT_ROLES = (ors.STUDENT_ROLE, *ors.STAFF_ROLES)
 Key = Callable[[dict[str, str]], object]
@@ -198,6 +195,4 @@ def _duplicates(v: Validator, name: str, keys: Hashes, key: Key, column: str,
 
 def _reread(v: Validator, name: str) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of a file already validated (its problems were reported the first time)."""
-    from portal.sis.validate import open_file
-
     return open_file(v.export.directory, name, Errors()).rows()
