@@ -161,8 +161,8 @@ def main() -> None:
         from portal.notices import definition, mailer, send
         from portal.notices.audience import Audience
         from portal.notices.render import Renderer
-        from portal.sis.generate import generate_district
         from portal.sis.importer import import_export
+        from portal.synthetic.generate import generate_district
 
         print(f"generating and importing {args.students:,} students…", flush=True)
         generate_district(args.students, args.seed, work / "export")

@@ -54,7 +54,7 @@ def sis_generate(
     """Write a realistic synthetic district as OneRoster 1.1 CSV with the extension files."""
     from rich.progress import Progress
 
-    from .sis.generate import generate_district
+    from .synthetic.generate import generate_district
 
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Generating students", total=students)

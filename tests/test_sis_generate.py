@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from portal.sis import oneroster
-from portal.sis.generate import DEMO_IDENTIFIERS, generate_district
 from portal.sis.oneroster import HEADERS, split_ids
+from portal.synthetic.generate import DEMO_IDENTIFIERS, generate_district
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "portal" / "demo" / "sis"
 YEAR = 2027

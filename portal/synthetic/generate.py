@@ -11,8 +11,6 @@ from random import Random
 from types import TracebackType
 from typing import Any
 
-from portal.sis import people, schedule
-from portal.sis.families import Families, Kid
 from portal.sis.oneroster import (
     CORE_FILES,
     EXTENSION_FILES,
@@ -22,7 +20,9 @@ from portal.sis.oneroster import (
     current_school_year,
     manifest_rows,
 )
-from portal.sis.school_calendar import build_calendar
+from portal.synthetic import people, schedule
+from portal.synthetic.families import Families, Kid
+from portal.synthetic.school_calendar import build_calendar
 
 # Student IDs of the demo district (portal/demo/sis): a generated district never reuses them,
 # so claiming a demo student can never hit a generated one loaded into the same tables.

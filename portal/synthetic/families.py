@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from random import Random
 
-from portal.sis import people, pools
 from portal.sis.oneroster import GRADES, join_ids
-from portal.sis.people import Name
-from portal.sis.schedule import District, Section
-from portal.sis.school_calendar import Calendar
+from portal.synthetic import people, pools
+from portal.synthetic.people import Name
+from portal.synthetic.schedule import District, Section
+from portal.synthetic.school_calendar import Calendar
 
 EmitMany = Callable[[str, list[list[str]]], None]  # (file name, rows)
 Kid = tuple[int, int, int]  # grade index, school index, cohort index
