@@ -11,13 +11,13 @@ from random import Random
 from types import TracebackType
 from typing import Any
 
+from chalicelib import school_year as school_years
 from portal.sis.oneroster import (
     CORE_FILES,
     EXTENSION_FILES,
     GRADES,
     HEADERS,
     MANIFEST,
-    current_school_year,
     manifest_rows,
 )
 from portal.synthetic import people, schedule
@@ -43,9 +43,9 @@ def generate_district(
     """Write a synthetic district to `out_dir`; return data rows written per file."""
     if not 1 <= students <= MAX_STUDENTS:
         raise ValueError(f"students must be between 1 and {MAX_STUDENTS:,}, got {students}")
-    # None means the school year holding today in DISTRICT_TZ (America/New_York by default);
-    # the same explicit arguments always give byte-identical files.
-    year = current_school_year() if school_year is None else school_year
+    # None means the school year holding today in DISTRICT_TZ (America/New_York by default) on
+    # chalicelib's clock; the same explicit arguments always give byte-identical files.
+    year = school_years.current() if school_year is None else school_year
     cal = build_calendar(year)
     levels = schedule.school_levels(students)
     households, counts = _plan(Random(f"{seed}:plan"), students, levels)
