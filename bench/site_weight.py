@@ -31,8 +31,9 @@ from pathlib import Path
 import yaml
 from common import ROOT, write_result
 
+from chalicelib.languages import LANGUAGES
+
 PAGES = ["", "students/claim/", "students/login/", "students/forgot-password/", "parents/activate/"]
-LANGS = ["en", "fr", "es", "vi"]
 LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"  # bench/package-lock.json
 
 
@@ -137,7 +138,7 @@ def lighthouse(site: Path, port: int) -> dict[str, dict[str, float]]:
     server = sitebuild.serve(site, port, "http://127.0.0.1:8001")
     scores: dict[str, dict[str, float]] = {}
     try:
-        for lang in LANGS:
+        for lang in LANGUAGES:
             for page in PAGES:
                 url = f"http://127.0.0.1:{port}/{'' if lang == 'en' else lang + '/'}{page}"
                 done = subprocess.run(

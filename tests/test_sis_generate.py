@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from chalicelib import school_year
+from chalicelib.languages import LANGUAGES
 from portal.sis import oneroster
 from portal.sis.oneroster import HEADERS, split_ids
+from portal.synthetic.families import LANGUAGE_WEIGHTS
 from portal.synthetic.generate import DEMO_IDENTIFIERS, generate_district
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "portal" / "demo" / "sis"
@@ -335,6 +337,11 @@ def test_progress_and_default_school_year(tmp_path: Path) -> None:
 def test_rejects_empty_district(tmp_path: Path, students: int) -> None:
     with pytest.raises(ValueError, match="students"):
         generate_district(students, seed=1, out_dir=tmp_path)
+
+
+def test_generator_draws_every_language_and_only_those() -> None:
+    assert sorted(LANGUAGE_WEIGHTS) == sorted(LANGUAGES)
+    assert all(weight > 0 for weight in LANGUAGE_WEIGHTS.values())
 
 
 def test_school_year_helpers() -> None:

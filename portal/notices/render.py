@@ -22,9 +22,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, Tem
 from markupsafe import Markup
 
 from chalicelib.config import settings
+from chalicelib.languages import LANGUAGES
 
 from .. import paths
-from . import LANGS
 from .definition import Definition, NoticeInvalid
 from .formats import hours, join, long_date
 from .text import colon, html_to_text
@@ -252,7 +252,7 @@ def check(notice: Definition, templates: Path = paths.TEMPLATES) -> None:
         renderer = Renderer(notice, "https://site.invalid/", templates)
     except TemplateError as err:
         raise NoticeInvalid([f"templates/email: {err.message or err}"]) from None
-    for lang in LANGS:
+    for lang in LANGUAGES:
         name = language_template(notice.kind, lang)
         try:
             template = text_env.get_template(name)
@@ -271,7 +271,7 @@ def check(notice: Definition, templates: Path = paths.TEMPLATES) -> None:
                 except TemplateError as err:
                     problems.append(f"{name}: {block} ({output}): {err}")
     if not problems:
-        for lang in LANGS:
+        for lang in LANGUAGES:
             try:
                 renderer.message(Recipient("family@example.org", lang, ("Ana",), ("Ben",)))
             except TemplateError as err:

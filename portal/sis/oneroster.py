@@ -123,8 +123,6 @@ SCORE_STATUSES: tuple[str, ...] = (
 )
 ATTENDANCE_STATUSES: tuple[str, ...] = ("present", "excused", "unexcused", "tardy", "exempt",
                                         "unknown")  # fmt: skip
-LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "vi")
-DEFAULT_LANGUAGE = "en"
 
 
 def join_ids(values: Iterable[str]) -> str:

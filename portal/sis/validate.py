@@ -11,6 +11,7 @@ import re
 import sys
 from pathlib import Path
 
+from chalicelib import languages
 from portal.sis import oneroster as ors
 from portal.sis import validate_classes as classes
 from portal.sis.csvfiles import Errors, is_tobedeleted
@@ -159,7 +160,7 @@ def users(v: Validator) -> None:
         person = Person(
             sid, role, given, family, row["middleName"], identifier, row["email"].strip(),
             school, grades[0] if grades else "",
-            language if language in ors.LANGUAGES else ors.DEFAULT_LANGUAGE, active,
+            language if language in languages.LANGUAGES else languages.DEFAULT, active,
         )  # fmt: skip
         (ex.students if role == ors.STUDENT_ROLE else ex.guardians)[sid] = person
     v.later(agents, "users.csv", ex.roles, "user")
