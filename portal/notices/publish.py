@@ -16,8 +16,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chalicelib import noticeboard
-from chalicelib import sis as read_model
+from chalicelib import noticeboard, school_year
 from chalicelib.languages import LANGUAGES
 from chalicelib.storage import sis as sis_store
 
@@ -67,7 +66,7 @@ def publish(
     done = Published()
     # The portal first: the database is what is most likely to be down, and the site files
     # are cheap to write again.
-    day = read_model.today().isoformat()
+    day = school_year.today().isoformat()
     for lang in LANGUAGES:
         parts = renderer.parts(lang)
         noticeboard.publish(
