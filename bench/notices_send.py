@@ -156,6 +156,7 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="bench-notices-"))
     with private_dynamodb("bench-notices-") as db:
+        from chalicelib import config
         from portal import dynamodb_local
         from portal.notices import audience as audiences
         from portal.notices import definition, mailer, send
@@ -169,6 +170,7 @@ def main() -> None:
         import_export(work / "export", progress=False)
         port = dynamodb_local.free_port()
         os.environ["PORTAL_SMTP_PORT"] = str(port)
+        config.settings.cache_clear()  # the mailer reads the port from settings()
         server = start_smtp(port, work / "mail")
         try:
             base = definition.load(NOTICE)

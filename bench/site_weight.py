@@ -31,6 +31,7 @@ from pathlib import Path
 import yaml
 from common import ROOT, write_result
 
+from chalicelib.config import LOCAL_HOST, settings
 from chalicelib.languages import LANGUAGES
 
 PAGES = ["", "students/claim/", "students/login/", "students/forgot-password/", "parents/activate/"]
@@ -135,7 +136,7 @@ def lighthouse(site: Path, port: int) -> dict[str, dict[str, float]]:
         )
     from portal import sitebuild
 
-    server = sitebuild.serve(site, port, "http://127.0.0.1:8001")
+    server = sitebuild.serve(site, port, f"http://{LOCAL_HOST}:{settings().api_port}")
     scores: dict[str, dict[str, float]] = {}
     try:
         for lang in LANGUAGES:

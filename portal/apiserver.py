@@ -19,6 +19,8 @@ from chalice import local
 from chalice.cli import create_local_server
 from chalice.cli.factory import CLIFactory
 
+from chalicelib.config import LOCAL_HOST, settings
+
 from . import paths
 
 NOT_FOUND_BODY = json.dumps({"error": "not_found", "message": "Not found."}).encode()
@@ -53,8 +55,8 @@ def install() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Serve the API until terminated."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORTAL_API_PORT", 8001)))
+    parser.add_argument("--host", default=LOCAL_HOST)
+    parser.add_argument("--port", type=int, default=settings().api_port)
     parser.add_argument("--stage", default="local")
     args = parser.parse_args(argv)
     install()

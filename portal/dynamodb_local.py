@@ -10,6 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from chalicelib.config import LOCAL_HOST
+
 from . import paths
 from .processes import stop_group
 
@@ -28,7 +30,7 @@ class DynamoDBLocal:
     @property
     def url(self) -> str:
         """Endpoint URL for boto3."""
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{LOCAL_HOST}:{self.port}"
 
     def stop(self) -> None:
         """Stop the Java process and anything it started."""

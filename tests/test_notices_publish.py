@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -101,14 +101,16 @@ def test_a_school_notice(site: Path) -> None:
     assert not list((site / "site" / "docs").glob("*/notices/nowhere-notice.*"))
 
 
-def test_cli_publish(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_publish(
+    site: Path, monkeypatch: pytest.MonkeyPatch, setenv: Callable[[str, str], None]
+) -> None:
     from typer.testing import CliRunner
 
     from portal.cli import app
     from portal.notices import publish as publish_module
 
     monkeypatch.setattr(publish_module, "SITE", site / "site")
-    monkeypatch.setenv("PORTAL_SITE_URL", SITE_URL)
+    setenv("PORTAL_SITE_URL", SITE_URL)
     result = CliRunner().invoke(app, ["notices", "publish", str(DEMO_NOTICE)])
     assert result.exit_code == 0, result.output
     assert "unchanged  site/docs/vi/notices/back-to-school-2026-27.pdf" in result.output
