@@ -15,6 +15,7 @@ import os
 import sys
 from typing import Any
 
+import chalice.test
 from chalice import local
 from chalice.cli import create_local_server
 from chalice.cli.factory import CLIFactory
@@ -46,8 +47,6 @@ class ContractGateway(local.LocalGateway):
 
 def install() -> None:
     """Make every local server and test client in this process use ContractGateway."""
-    import chalice.test
-
     local.LocalGateway = ContractGateway  # type: ignore[misc]
     chalice.test.LocalGateway = ContractGateway  # type: ignore[misc]
 

@@ -18,6 +18,7 @@ from rich.table import Table
 from chalicelib import config, storage
 from chalicelib.config import LOCAL_HOST, Settings, settings
 
+from . import demo as demo_district
 from . import dynamodb_local, mailserver, paths, sitebuild
 from .processes import stop_group
 
@@ -90,8 +91,6 @@ def run(in_memory: bool, demo: bool) -> int:
                 f" ({len(created)} tables created)"
             )
             if demo:
-                from . import demo as demo_district
-
                 with console.status("Loading the demo district…"):
                     accounts = demo_district.load()
             else:

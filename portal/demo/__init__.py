@@ -8,10 +8,12 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from chalicelib import activation, claim, clock, sis, staff
+from chalicelib import activation, claim, clock, passwords, sis, staff
 from chalicelib.storage import accounts as store
 
 from .. import paths
+from ..notices.publish import publish
+from ..sis.importer import import_export
 
 DEMO_EXPORT = Path(__file__).parent / "sis"
 STAFF_SCHOOL = "mcgarrah-es"
@@ -34,13 +36,9 @@ def load() -> list[Account]:
         if saved.exists():
             return [tuple(row) for row in json.loads(saved.read_text())]  # type: ignore[misc]
         return [("Demo district already loaded", "(accounts unknown)", "")]
-    from ..sis.importer import import_export
-
     first_seen = datetime.fromtimestamp(clock.now(), tz=UTC) - timedelta(hours=48)
     import_export(DEMO_EXPORT, entered_at=first_seen, progress=False)
-    from ..notices.publish import publish  # the demo's back-to-school notice: site, portal, PDFs
-
-    publish(paths.ROOT / "notices" / "back-to-school-2026-27.yml")
+    publish(paths.ROOT / "notices" / "back-to-school-2026-27.yml")  # site, portal, PDFs
     accounts: list[Account] = []
 
     greg_password = _password()
@@ -73,7 +71,5 @@ def load() -> list[Account]:
 
 def _known_password(password: str) -> dict[str, object]:
     """Demo staff log in with the printed password directly (no forced change)."""
-    from chalicelib import passwords
-
     digest = passwords.hash_secret(password)
     return {"password_hash": digest, "password_history": [digest], "must_change_password": False}
