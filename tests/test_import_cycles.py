@@ -175,3 +175,10 @@ def test_every_module_imports() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_importer_does_not_need_the_generator() -> None:
+    graph = import_graph()
+    importer = {m for m in graph if m == "portal.sis" or m.startswith("portal.sis.")}
+    needs = {d for m in importer for d in graph[m]}
+    assert importer and not [d for d in needs if d.startswith("portal.synthetic")]
