@@ -163,7 +163,7 @@ def main() -> None:
         return
 
     from portal import dynamodb_local
-    from portal.sis.generate import generate_district
+    from portal.synthetic.generate import generate_district
 
     runs: dict[str, list[dict]] = {"raw": [], "raw-bulk": [], "import": []}
     with tempfile.TemporaryDirectory(prefix="bench-sis-") as tmp:

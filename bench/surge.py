@@ -87,8 +87,8 @@ def main() -> int:
     args = parser.parse_args()
     with private_dynamodb() as db, tempfile.TemporaryDirectory() as tmp:
         from chalicelib import passwords
-        from portal.sis.generate import generate_district
         from portal.sis.importer import import_export
+        from portal.synthetic.generate import generate_district
 
         export = Path(tmp) / "sis"
         generate_district(args.students, 11, export)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +45,10 @@ def district(dynamodb: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 @pytest.fixture
-def smtp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def smtp(tmp_path: Path, setenv: Callable[[str, str], None]) -> Iterator[Path]:
     """A real local SMTP server (portal.mailserver) on a free port; yields its mail folder."""
     port = dynamodb_local.free_port()
-    monkeypatch.setenv("PORTAL_SMTP_PORT", str(port))
+    setenv("PORTAL_SMTP_PORT", str(port))
     server = mailserver.start(port, tmp_path / "mail")
     yield tmp_path / "mail"
     server.stop()

@@ -384,7 +384,7 @@ def test_bom_and_crlf_are_accepted(empty: None, tmp_path: Path) -> None:
 
 def test_generated_district_names_exact(empty: None, tmp_path: Path) -> None:
     from chalicelib import sis
-    from portal.sis.generate import generate_district
+    from portal.synthetic.generate import generate_district
 
     generate_district(200, 11, tmp_path, school_year=2026)
     summary = run_import(tmp_path)

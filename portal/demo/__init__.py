@@ -12,6 +12,8 @@ from chalicelib import activation, claim, clock, passwords, sis, staff
 from chalicelib.storage import accounts as stored_accounts
 
 from .. import paths
+from ..notices.publish import publish
+from ..sis.importer import import_export
 
 DEMO_EXPORT = Path(__file__).parent / "sis"
 STAFF_SCHOOL = "mcgarrah-es"
@@ -34,13 +36,9 @@ def load() -> list[Account]:
         if saved.exists():
             return [(who, name, secret) for who, name, secret in json.loads(saved.read_text())]
         return [("Demo district already loaded", "(accounts unknown)", "")]
-    from ..sis.importer import import_export
-
     first_seen = datetime.fromtimestamp(clock.now(), tz=UTC) - timedelta(hours=48)
     import_export(DEMO_EXPORT, entered_at=first_seen, progress=False)
-    from ..notices.publish import publish  # the demo's back-to-school notice: site, portal, PDFs
-
-    publish(paths.ROOT / "notices" / "back-to-school-2026-27.yml")
+    publish(paths.ROOT / "notices" / "back-to-school-2026-27.yml")  # site, portal, PDFs
     accounts: list[Account] = []
 
     greg_password = _password()

@@ -12,9 +12,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from chalicelib import languages
 from chalicelib.storage import sis as mirror
 
-from . import DEFAULT_LANG, LANGS
 from .definition import Definition
 from .render import Recipient
 
@@ -67,8 +67,8 @@ def resolve(notice: Definition) -> Audience:
     audience = Audience(students=len({s for kids in children.values() for s in kids}))
     for guardian_id in sorted(children):
         guardian = guardians[guardian_id]
-        lang = str(guardian.get("language") or DEFAULT_LANG)
-        lang = lang if lang in LANGS else DEFAULT_LANG
+        lang = str(guardian.get("language") or languages.DEFAULT)
+        lang = lang if lang in languages.LANGUAGES else languages.DEFAULT
         address = normal_address(str(guardian.get("email", "")))
         audience.guardians += 1
         if address is None:

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
+from chalicelib import school_year as school_years
 from chalicelib.config import settings
 
 NOTICE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")  # as chalicelib.noticeboard accepts
@@ -119,12 +120,12 @@ class Definition(BaseModel):
     @property
     def year_start(self) -> date:
         """July 1 of the first year."""
-        return date(self.first_year, 7, 1)
+        return school_years.bounds(self.first_year + 1)[0]
 
     @property
     def year_end(self) -> date:
         """June 30 of the second year."""
-        return date(self.first_year + 1, 6, 30)
+        return school_years.bounds(self.first_year + 1)[1]
 
     @property
     def school(self) -> str | None:
@@ -225,7 +226,7 @@ def rules(fields: dict[str, Any]) -> list[str]:
                 f"school_year: {school_year!r} must be two years in a row, like 2026-2027"
             )
         else:
-            first, last = date(int(year.group(1)), 7, 1), date(int(year.group(2)), 6, 30)
+            first, last = school_years.bounds(int(year.group(2)))
             for name, day in days.items():
                 if not first <= day <= last:
                     problems.append(

@@ -48,8 +48,8 @@ def print_html(renderer: Renderer, lang: str) -> str:
 
 
 def to_pdf(html: str) -> bytes:
-    """Lay out printable HTML as a PDF (WeasyPrint is imported only when needed: it is slow)."""
-    import weasyprint
+    """Lay out printable HTML as a PDF."""
+    import weasyprint  # lazy: ~0.4 s and native libraries (Pango), needed only to write PDFs
 
     pdf: bytes = weasyprint.HTML(string=html).write_pdf()
     return pdf

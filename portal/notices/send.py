@@ -38,7 +38,15 @@ from chalicelib.storage import deliveries
 from .audience import Audience
 from .definition import Definition
 from .limiter import TokenBucket
-from .mailer import MailInDoubt, MailRejected, MailUnavailable, message_id, mime, sender_of
+from .mailer import (
+    MailInDoubt,
+    MailRejected,
+    MailUnavailable,
+    from_settings,
+    message_id,
+    mime,
+    sender_of,
+)
 from .plan import Task, plan
 from .records import RecordWriter, Write
 from .render import Recipient, Renderer
@@ -283,8 +291,6 @@ def send(
             tally.add(r.lang, "sent")
             progress(1)
         return Outcome(tally, recipients, seconds=time.monotonic() - began)
-    from .mailer import from_settings
-
     limit = in_flight or default_in_flight(rate)
     # With several messages under way, wait a moment for more record writes to share a call.
     writer = RecordWriter(linger=LINGER if limit > 1 else 0.0)
