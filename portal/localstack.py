@@ -69,6 +69,7 @@ def run(in_memory: bool, demo: bool) -> int:
     _check_free(cfg, external_db)
     data = paths.data_dir()
     data.mkdir(parents=True, exist_ok=True)
+    # PORTAL_MAIL_DIR is read here only: the local SMTP server is the stack's, not the API's.
     mail_dir = Path(os.environ.get("PORTAL_MAIL_DIR", data / "mail"))
     api_url = f"http://{LOCAL_HOST}:{cfg.api_port}"
     site_url = f"http://{LOCAL_HOST}:{cfg.site_port}/"  # where this stack serves the site

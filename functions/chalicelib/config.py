@@ -19,7 +19,6 @@ class Settings:
     claim_delay_hours: int
     district_tz: str
     mail: str
-    mail_dir: str
     site_origin: str
     site_url: str
     site_port: int
@@ -71,7 +70,6 @@ def load() -> Settings:
         claim_delay_hours=_int("CLAIM_DELAY_HOURS", 24),
         district_tz=os.environ.get("DISTRICT_TZ", "America/New_York"),
         mail=os.environ.get("PORTAL_MAIL", "smtp"),
-        mail_dir=os.environ.get("PORTAL_MAIL_DIR", ".data/mail/"),
         site_origin=os.environ.get("PORTAL_SITE_ORIGIN", site),
         site_url=_url_with_slash(os.environ.get("PORTAL_SITE_URL", "").strip() or f"{site}/"),
         site_port=site_port,
