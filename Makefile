@@ -68,9 +68,10 @@ test-fast: install-test  ## the suite without slow fault and load tests
 test-unit: $(BIN)/portal  ## the pure rules only: seconds, no Java, no Chromium
 	$(BIN)/pytest -m unit
 
-lint: $(BIN)/portal  ## ruff (lint and format)
+lint: $(BIN)/portal  ## ruff (lint and format), mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Upgrade on purpose: the newest versions pyproject.toml allows (or LOCK_ARGS="--upgrade-package
 # babel" for one), the Lambda's requirements under the same lock, and package-lock.json from

@@ -28,11 +28,11 @@ def main() -> int:
 
         import app as app_module
         from chalicelib import clock
-        from chalicelib.storage import accounts as store
+        from chalicelib.storage import tables
 
         client = Client(app_module.app).__enter__()
         sid = "6100001"
-        store.put(
+        tables.put_item(
             "sis",
             {
                 "pk": f"student#{sid}",

@@ -32,12 +32,12 @@ ANSWERS = [(1, "March"), (7, "apple"), (8, "winter")]
 def seed(count: int) -> list[str]:
     """Students in the SIS mirror, first seen two days ago; return their IDs."""
     from chalicelib import clock
-    from chalicelib.storage import accounts as store
+    from chalicelib.storage import tables
 
     ids = []
     for i in range(count):
         sid = f"{5_000_000 + i:07d}"
-        store.put(
+        tables.put_item(
             "sis",
             {
                 "pk": f"student#{sid}",
@@ -222,10 +222,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
     with private_dynamodb():
-        from chalicelib import passwords, storage
+        from chalicelib import passwords
+        from chalicelib.storage import db
 
-        raw = storage.client()
-        names = {t: storage.name(t) for t in ("accounts", "sis", "limits", "tokens", "events")}
+        raw = db.client()
+        names = {t: db.name(t) for t in ("accounts", "sis", "limits", "tokens", "events")}
         ids = seed(args.rounds + 10)
         client = api_client()
         password_hash = passwords.hash_secret(PASSWORD)

@@ -35,10 +35,10 @@ from portal.notices import definition, render  # noqa: E402
 from portal.notices.formats import join  # noqa: E402
 from portal.notices.render import Recipient, Renderer  # noqa: E402
 from portal.notices.text import colon  # noqa: E402
+from portal.synthetic.families import LANGUAGE_WEIGHTS as LANG_WEIGHTS  # noqa: E402
 
 BAR = 0.8
 NOTICE = ROOT / "notices" / "back-to-school-2026-27.yml"
-LANG_WEIGHTS = {"en": 60, "es": 25, "vi": 10, "fr": 5}  # as `portal sis generate` draws them
 GIVEN = ["Ana", "Bảo", "Chloé", "Dmitri", "Émile", "Fatima", "Giang", "Hugo", "Inés", "Jamal"]
 FAMILY = ["Nguyễn", "García", "Smith", "Dubois", "Trần", "Peña Ortiz", "O'Brien", "Lê"]
 

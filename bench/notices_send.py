@@ -156,19 +156,21 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="bench-notices-"))
     with private_dynamodb("bench-notices-") as db:
+        from chalicelib import config
         from portal import dynamodb_local
         from portal.notices import audience as audiences
         from portal.notices import definition, mailer, send
         from portal.notices.audience import Audience
         from portal.notices.render import Renderer
-        from portal.sis.generate import generate_district
         from portal.sis.importer import import_export
+        from portal.synthetic.generate import generate_district
 
         print(f"generating and importing {args.students:,} students…", flush=True)
         generate_district(args.students, args.seed, work / "export")
         import_export(work / "export", progress=False)
         port = dynamodb_local.free_port()
         os.environ["PORTAL_SMTP_PORT"] = str(port)
+        config.settings.cache_clear()  # the mailer reads the port from settings()
         server = start_smtp(port, work / "mail")
         try:
             base = definition.load(NOTICE)

@@ -8,7 +8,7 @@ RSS is the phase's own) against freshly created tables:
   raw       the importer's own items, built and encoded beforehand (untimed), written with
             plain batch_write_item calls of the stock client (chalicelib.storage.client(): 25
             per call, UnprocessedItems retried) on the same number of threads: the bar's floor;
-  raw-bulk  the same with the importer's bulk client (storage.sis.bulk_client(): no botocore
+  raw-bulk  the same with the importer's bulk client (storage.client(bulk=True): no botocore
             parameter validation, patient timeouts), for information: what the import adds
             beyond its writes, client for client;
   import    import_export() on the export directory: validation, scan, build, diff, writes.
@@ -54,9 +54,8 @@ def fresh_tables() -> None:
     read timeout, so this uses the patient bulk client and waits for each table to go.
     """
     from chalicelib import storage
-    from chalicelib.storage import sis as store
 
-    db = store.bulk_client()
+    db = storage.client(bulk=True)
     prefix = os.environ["PORTAL_TABLE_PREFIX"]
     for table in db.list_tables()["TableNames"]:
         if table.startswith(prefix):
@@ -67,16 +66,16 @@ def fresh_tables() -> None:
 
 def phase_raw(directory: Path, workers: int, limit: int | None = None, bulk: bool = False) -> dict:
     """Build the importer's items (untimed), then time plain BatchWriteItem calls."""
-    from chalicelib.storage import client, name
-    from chalicelib.storage import sis as store
+    from chalicelib.storage import client
+    from chalicelib.storage.db import encode, name
     from portal.sis.items import Builder
     from portal.sis.validate import validate
 
     fresh_tables()
     builder = Builder(validate(directory), {}, ENTERED_AT, AS_OF.isoformat())
-    items = [store.encode(values) for values in builder.items()][:limit]
+    items = [encode(values) for values in builder.items()][:limit]
     chunks = [items[i : i + 25] for i in range(0, len(items), 25)]
-    table, db = name("sis"), store.bulk_client() if bulk else client()
+    table, db = name("sis"), client(bulk=True) if bulk else client()
 
     def write(chunk: list[dict]) -> None:
         request = {table: [{"PutRequest": {"Item": item}} for item in chunk]}
@@ -164,7 +163,7 @@ def main() -> None:
         return
 
     from portal import dynamodb_local
-    from portal.sis.generate import generate_district
+    from portal.synthetic.generate import generate_district
 
     runs: dict[str, list[dict]] = {"raw": [], "raw-bulk": [], "import": []}
     with tempfile.TemporaryDirectory(prefix="bench-sis-") as tmp:

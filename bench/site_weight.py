@@ -31,8 +31,10 @@ from pathlib import Path
 import yaml
 from common import ROOT, write_result
 
+from chalicelib.config import LOCAL_HOST, settings
+from chalicelib.languages import LANGUAGES
+
 PAGES = ["", "students/claim/", "students/login/", "students/forgot-password/", "parents/activate/"]
-LANGS = ["en", "fr", "es", "vi"]
 LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"  # bench/package-lock.json
 
 
@@ -134,10 +136,10 @@ def lighthouse(site: Path, port: int) -> dict[str, dict[str, float]]:
         )
     from portal import sitebuild
 
-    server = sitebuild.serve(site, port, "http://127.0.0.1:8001")
+    server = sitebuild.serve(site, port, f"http://{LOCAL_HOST}:{settings().api_port}")
     scores: dict[str, dict[str, float]] = {}
     try:
-        for lang in LANGS:
+        for lang in LANGUAGES:
             for page in PAGES:
                 url = f"http://127.0.0.1:{port}/{'' if lang == 'en' else lang + '/'}{page}"
                 done = subprocess.run(

@@ -86,9 +86,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=10, help="untimed logins first (s)")
     args = parser.parse_args()
     with private_dynamodb() as db, tempfile.TemporaryDirectory() as tmp:
-        from chalicelib import passwords, storage
-        from portal.sis.generate import generate_district
+        from chalicelib import passwords
         from portal.sis.importer import import_export
+        from portal.synthetic.generate import generate_district
 
         export = Path(tmp) / "sis"
         generate_district(args.students, 11, export)
@@ -97,7 +97,7 @@ def main() -> int:
         imported_s = time.perf_counter() - started
         password_hash = passwords.hash_secret(PASSWORD)
         ids = _student_ids(export)[: args.accounts]
-        _claim_directly(storage, ids, password_hash)
+        _claim_directly(ids, password_hash)
         usernames = [f"S{sid}" for sid in ids]
         halves = [usernames[0::2], usernames[1::2]]
         # Children inherit the endpoint and prefix through the environment.
@@ -167,15 +167,17 @@ def _student_ids(export: Path) -> list[str]:
         return [r["identifier"] for r in csv.DictReader(handle) if r["role"] == "student"]
 
 
-def _claim_directly(storage, ids: list[str], password_hash: str) -> None:
+def _claim_directly(ids: list[str], password_hash: str) -> None:
     """Claimed accounts written in batches (the claim flow itself is benchmarked by P1)."""
-    client = storage.client()
-    table = storage.name("accounts")
+    from chalicelib.storage import db
+
+    client = db.client()
+    table = db.name("accounts")
     for start in range(0, len(ids), 25):
         requests = [
             {
                 "PutRequest": {
-                    "Item": storage.to_item(
+                    "Item": db.encode(
                         {
                             "pk": f"s{sid}",
                             "role": "student",

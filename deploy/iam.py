@@ -1,9 +1,11 @@
 """The API's IAM policy: the DynamoDB actions its code can reach, checked against the policy file.
 
-The Lambda runs app.py and chalicelib/. Every DynamoDB call lives in chalicelib/storage/, so
-the actions the function needs follow from which storage functions app.py and the domain
-modules can reach. The importer's scan and batch writes, and table creation, are reachable
-only from the staff CLI (portal/), so the function is never granted them.
+The Lambda runs app.py and chalicelib/. Every DynamoDB call lives in chalicelib/storage/, whose
+modules call the generic door storage/db.py with the table they mean, so the actions the
+function needs, table by table, follow from which storage functions app.py and the domain
+modules can reach and which db functions (or client methods) those call on which table. The
+importer's scan and batch writes, and table creation, are reachable only from the staff CLI
+(portal/), so the function is never granted them.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ STAGE = "prod"
 FUNCTION_NAME = f"{APP_NAME}-{STAGE}"  # what `chalice deploy` names it; the template keeps it
 TABLE_PREFIX = "portal-"
 SIS_TABLE = "sis"  # the SIS mirror: written by `portal sis import` only, read by the API
+TABLES = {t.name for t in schema.TABLES}
 
-# boto3 client method -> IAM action (transactions are judged per operation, see below).
+# boto3 client method -> IAM action.
 CLIENT_ACTIONS = {
     "get_item": "dynamodb:GetItem",
     "batch_get_item": "dynamodb:BatchGetItem",
@@ -38,16 +41,28 @@ CLIENT_ACTIONS = {
     "query": "dynamodb:Query",
     "scan": "dynamodb:Scan",
     "batch_write_item": "dynamodb:BatchWriteItem",
+    "transact_write_items": "dynamodb:ConditionCheckItem",  # only with a check_op, see below
 }
-# A TransactWriteItems/TransactGetItems needs the action of each operation kind it carries.
-TRANSACTION_CALLS = {"transact_write_items", "transact_get_items"}
-TRANSACTION_ACTIONS = {
-    "Put": "dynamodb:PutItem",
-    "Update": "dynamodb:UpdateItem",
-    "Delete": "dynamodb:DeleteItem",
-    "ConditionCheck": "dynamodb:ConditionCheckItem",
-    "Get": "dynamodb:GetItem",
+# storage/db.py function -> (client method it makes, position of its table argument). A
+# transaction needs, per table, the action of each operation it carries (put_op, delete_op,
+# check_op), not one of its own.
+DB_CALLS = {
+    "get": ("get_item", 0),
+    "put": ("put_item", 0),
+    "delete": ("delete_item", 0),
+    "update": ("update_item", 0),
+    "query": ("query", 0),
+    "put_op": ("put_item", 1),
+    "delete_op": ("delete_item", 1),
+    "check_op": ("transact_write_items", 1),
 }
+# db functions taking (table, ...) tuples: the tables are those of the tuples in the function.
+DB_BATCHES = {"batch_get": "batch_get_item", "batch_write": "batch_write_item"}
+# db functions that reach no table by themselves (their client calls are seen where made).
+DB_NEUTRAL = {
+    "pages", "call", "name", "encode", "decode", "transact", "client", "put_entry",
+    "delete_entry", "key_values", "backoff", "Canceled", "ConditionFailed", "Wire", "Item",
+}  # fmt: skip
 # Table management: the CLI and the template do it; the function must never need it.
 ADMIN_CALLS = {
     "create_table",
@@ -59,26 +74,45 @@ ADMIN_CALLS = {
     "get_waiter",
 }
 LOG_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents"}
+ANY_TABLE = "*"  # what a function that takes its table as a parameter may touch
 
 
 @dataclass
 class _Function:
-    """What one storage function does: client calls, names it refers to, dict keys it builds."""
+    """What one storage function does: client methods it causes on which tables, and the
+    storage functions it names."""
 
     calls: set[str] = field(default_factory=set)
-    names: set[str] = field(default_factory=set)
-    dict_keys: set[str] = field(default_factory=set)
+    grants: set[tuple[str, str]] = field(default_factory=set)  # (table, client method)
+    refs: set[tuple[str, str]] = field(default_factory=set)  # (module, function)
 
 
 @dataclass
 class Required:
-    """DynamoDB actions the API needs on the SIS mirror and on the service tables."""
+    """DynamoDB actions the API needs, table by table."""
 
-    sis: set[str]
-    service: set[str]
+    by_table: dict[str, set[str]]
     admin_calls: set[str]
     reachable: set[tuple[str, str]]
-    sis_written_by_service_store: bool = False
+
+    @property
+    def sis(self) -> set[str]:
+        """Actions on the SIS mirror."""
+        return self.by_table.get(SIS_TABLE, set())
+
+    @property
+    def service(self) -> set[str]:
+        """Actions on every other table."""
+        return {a for t, actions in self.by_table.items() if t != SIS_TABLE for a in actions}
+
+
+@dataclass
+class _Module:
+    """A storage module: its string constants and the storage modules it imports."""
+
+    constants: dict[str, str] = field(default_factory=dict)
+    modules: dict[str, str] = field(default_factory=dict)  # local name -> storage module
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (module, name)
 
 
 def _storage_modules() -> dict[str, Path]:
@@ -87,44 +121,113 @@ def _storage_modules() -> dict[str, Path]:
     }
 
 
-def _parse_storage() -> tuple[dict[tuple[str, str], _Function], dict[str, dict[str, str]]]:
-    """Summaries of every top-level storage function, and each module's imported names."""
-    functions: dict[tuple[str, str], _Function] = {}
-    imports: dict[str, dict[str, str]] = {}
-    for module, path in _storage_modules().items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        imports[module] = {}
+def _parse_storage() -> tuple[dict[tuple[str, str], _Function], dict[str, _Module]]:
+    """Summaries of every top-level storage function, and what each module binds."""
+    trees = {m: ast.parse(p.read_text(encoding="utf-8")) for m, p in _storage_modules().items()}
+    modules: dict[str, _Module] = {}
+    for module, tree in trees.items():
+        info = modules[module] = _Module()
         for node in tree.body:
             if isinstance(node, ast.ImportFrom) and node.level == 1:
-                source = node.module or "__init__"
                 for alias in node.names:
-                    imports[module][alias.asname or alias.name] = source
+                    local = alias.asname or alias.name
+                    if node.module is None and alias.name in trees:
+                        info.modules[local] = alias.name
+                    elif node.module in trees:
+                        info.names[local] = (node.module, alias.name)
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+                for target in node.targets:
+                    if isinstance(target, ast.Name) and isinstance(node.value.value, str):
+                        info.constants[target.id] = node.value.value
+    functions: dict[tuple[str, str], _Function] = {}
+    for module, tree in trees.items():
+        if module == "db":
+            continue  # the generic door: its calls are judged where they are made
+        for node in tree.body:
             if isinstance(node, ast.FunctionDef):
-                functions[(module, node.name)] = _summarise(node)
-    return functions, imports
+                functions[(module, node.name)] = _summarise(node, module, modules)
+    return functions, modules
 
 
-def _summarise(node: ast.FunctionDef) -> _Function:
+def _table(node: ast.AST, module: str, modules: dict[str, _Module]) -> str | None:
+    """The table an expression names: "tokens", TABLE, accounts.TABLE."""
+    info = modules[module]
+    if isinstance(node, ast.Constant) and node.value in TABLES:
+        return str(node.value)
+    if isinstance(node, ast.Name):
+        if node.id in info.constants:
+            found = info.constants[node.id]
+        elif node.id in info.names:
+            source, name = info.names[node.id]
+            found = modules[source].constants.get(name, "")
+        else:
+            return None
+        return found if found in TABLES else None
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        source = info.modules.get(node.value.id)
+        found = modules[source].constants.get(node.attr, "") if source else ""
+        return found if found in TABLES else None
+    return None
+
+
+def _summarise(node: ast.FunctionDef, module: str, modules: dict[str, _Module]) -> _Function:
+    info = modules[module]
+    params = {a.arg for a in node.args.args}
     summary = _Function()
+    named: set[str] = set()  # tables named by db.name(...)
+    tupled: set[str] = set()  # tables first in a tuple: (TABLE, key)
+    client_calls: set[str] = set()
     for sub in ast.walk(node):
+        if isinstance(sub, ast.Tuple) and sub.elts:
+            found = _table(sub.elts[0], module, modules)
+            if found:
+                tupled.add(found)
         if isinstance(sub, ast.Attribute) and _is_client_call(sub.value):
-            summary.calls.add(sub.attr)
-        elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
-            summary.names.add(sub.id)
-        elif isinstance(sub, ast.Dict):
-            summary.dict_keys |= {
-                k.value
-                for k in sub.keys
-                if isinstance(k, ast.Constant) and isinstance(k.value, str)
-            }
+            client_calls.add(sub.attr)
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id not in params:
+            summary.refs.add(info.names.get(sub.id, (module, sub.id)))
+        if not isinstance(sub, ast.Call) or not isinstance(sub.func, ast.Attribute):
+            continue
+        owner = sub.func.value
+        target = info.modules.get(owner.id) if isinstance(owner, ast.Name) else None
+        if target is None:
+            continue
+        if target != "db":
+            summary.refs.add((target, sub.func.attr))
+            continue
+        attr = sub.func.attr
+        if attr == "name" and sub.args:
+            found = _table(sub.args[0], module, modules)
+            if found:
+                named.add(found)
+        elif attr in DB_CALLS:
+            method, position = DB_CALLS[attr]
+            argument = sub.args[position] if len(sub.args) > position else None
+            found = _table(argument, module, modules) if argument is not None else None
+            if found is None and isinstance(argument, ast.Name) and argument.id in params:
+                found = ANY_TABLE  # a tool's function handed any table (tables.get_item)
+            if found is None:
+                raise ValueError(f"storage.{module}.{node.name}: db.{attr} on an unknown table")
+            summary.calls.add(method)
+            summary.grants.add((found, method))
+        elif attr in DB_BATCHES:
+            summary.calls.add(DB_BATCHES[attr])
+            summary.grants |= {(t, DB_BATCHES[attr]) for t in tupled}
+        elif attr not in DB_NEUTRAL:
+            raise ValueError(f"storage.{module}.{node.name} calls db.{attr}: map it in iam.py")
+    # Batches may build their tuples after the call in source order: look again.
+    for method in summary.calls & set(DB_BATCHES.values()):
+        summary.grants |= {(t, method) for t in tupled}
+    summary.calls |= client_calls
+    summary.grants |= {(t, c) for t in named for c in client_calls}
     return summary
 
 
-CLIENT_FACTORIES = {"client", "bulk_client"}
+CLIENT_FACTORIES = {"client"}
 
 
 def _is_client_call(node: ast.AST) -> bool:
-    """`client()`, `bulk_client()` or `storage.client()`: a boto3 client of the storage code."""
+    """`client()`, `db.client(bulk=True)`: a boto3 client of the storage code."""
     if not isinstance(node, ast.Call):
         return False
     func = node.func
@@ -142,15 +245,18 @@ def _absolute(module_path: Path, node: ast.ImportFrom) -> str:
     return ".".join(base + ([node.module] if node.module else []))
 
 
-def _roots(functions: dict[tuple[str, str], _Function]) -> tuple[set[tuple[str, str]], bool]:
-    """Storage functions named by app.py and by the domain modules (not the storage itself),
-    and whether any of them is handed the SIS table's name by a generic store."""
+def _roots(functions: dict[tuple[str, str], _Function]) -> set[tuple[str, str]]:
+    """Storage functions named by app.py and by the domain modules (not the storage itself)."""
     submodules = {m for m, _ in functions if m != "__init__"}
+    package = _storage_modules()["__init__"]
+    exported: dict[str, tuple[str, str]] = {}
+    for node in ast.parse(package.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+            exported.update({a.asname or a.name: (node.module, a.name) for a in node.names})
     files = [FUNCTIONS / "app.py"] + [
         p for p in sorted(CHALICELIB.rglob("*.py")) if STORAGE not in p.parents
     ]
     roots: set[tuple[str, str]] = set()
-    sis_by_name = False
     for path in files:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         bound: dict[str, str] = {}  # local name -> storage module it stands for
@@ -162,75 +268,50 @@ def _roots(functions: dict[tuple[str, str], _Function]) -> tuple[set[tuple[str, 
                     if source == "chalicelib" and alias.name == "storage":
                         bound[local] = "__init__"
                     elif source == "chalicelib.storage":
-                        if alias.name in submodules:
+                        if alias.name in submodules or alias.name == "db":
                             bound[local] = alias.name
-                        else:
-                            roots.add(("__init__", alias.name))
+                        elif alias.name in exported:
+                            roots.add(exported[alias.name])
                     elif source.startswith("chalicelib.storage."):
                         roots.add((source.rsplit(".", 1)[1], alias.name))
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.name.startswith("chalicelib.storage") and alias.asname:
-                        bound[alias.asname] = alias.name.rsplit(".", 1)[1]
         for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and isinstance(node.func.value, ast.Name)
-                and bound.get(node.func.value.id, SIS_TABLE) != SIS_TABLE
-                and any(isinstance(a, ast.Constant) and a.value == SIS_TABLE for a in node.args)
-            ):
-                sis_by_name = True
             if not isinstance(node, ast.Attribute):
                 continue
             owner = node.value
             if isinstance(owner, ast.Name) and owner.id in bound:
-                roots.add((bound[owner.id], node.attr))
-            elif (
-                isinstance(owner, ast.Attribute)
-                and isinstance(owner.value, ast.Name)
-                and bound.get(owner.value.id) == "__init__"
-                and owner.attr in submodules
-            ):
-                roots.add((owner.attr, node.attr))
-    return {r for r in roots if r in functions}, sis_by_name
+                module = bound[owner.id]
+                roots.add(exported.get(node.attr, ("", "")) if module == "__init__" else
+                          (module, node.attr))  # fmt: skip
+    return {r for r in roots if r in functions}
 
 
 def required_actions() -> Required:
-    """Every DynamoDB action the function can reach, split by table group."""
-    functions, imports = _parse_storage()
-    roots, sis_by_name = _roots(functions)
-    todo = sorted(roots)
+    """Every DynamoDB action the function can reach, table by table."""
+    functions, _ = _parse_storage()
+    todo = sorted(_roots(functions))
     seen: set[tuple[str, str]] = set()
     while todo:
         key = todo.pop()
         if key in seen:
             continue
         seen.add(key)
-        module, _ = key
-        for name in functions[key].names:
-            for target in ((module, name), (imports[module].get(name, ""), name)):
-                if target in functions and target not in seen:
-                    todo.append(target)
-    sis: set[str] = set()
-    service: set[str] = set()
+        todo += [ref for ref in functions[key].refs if ref in functions and ref not in seen]
+    by_table: dict[str, set[str]] = {}
     admin: set[str] = set()
-    transacts = any(functions[k].calls & TRANSACTION_CALLS for k in seen)
     for key in seen:
         summary = functions[key]
-        actions = {CLIENT_ACTIONS[c] for c in summary.calls if c in CLIENT_ACTIONS}
-        if transacts:
-            actions |= {
-                TRANSACTION_ACTIONS[k] for k in summary.dict_keys & TRANSACTION_ACTIONS.keys()
-            }
         admin |= summary.calls & ADMIN_CALLS
-        unknown = summary.calls - CLIENT_ACTIONS.keys() - TRANSACTION_CALLS - ADMIN_CALLS
+        unknown = summary.calls - CLIENT_ACTIONS.keys() - ADMIN_CALLS
         if unknown:
             raise ValueError(f"storage.{key[0]}.{key[1]} calls {sorted(unknown)}: map it in iam.py")
-        (sis if key[0] == SIS_TABLE else service).update(actions)
-    if sis_by_name:  # a generic store is pointed at the SIS mirror: it may do anything there
-        sis |= service
-    return Required(sis, service, admin, seen, sis_by_name)
+        for table, method in summary.grants:
+            if table == ANY_TABLE:
+                raise ValueError(
+                    f"the API reaches storage.{key[0]}.{key[1]}, which takes any table"
+                )
+            if method in CLIENT_ACTIONS:
+                by_table.setdefault(table, set()).add(CLIENT_ACTIONS[method])
+    return Required(by_table, admin, seen)
 
 
 # The policy file -------------------------------------------------------------------------------
@@ -252,33 +333,32 @@ def log_group_arn() -> str:
 
 
 def expected_policy() -> dict[str, Any]:
-    """The least-privilege policy the code needs today (what policy-prod.json must say)."""
+    """The least-privilege policy the code needs today (what policy-prod.json must say):
+    on each table exactly the actions the code reaches on it."""
     need = required_actions()
     if need.admin_calls:
         raise ValueError(f"the API reaches table management calls {sorted(need.admin_calls)}")
     statements: list[dict[str, Any]] = [
         {
-            "Sid": "ReadSisMirror",
+            "Sid": "Table" + "".join(part.title() for part in table.name.split("_")),
             "Effect": "Allow",
-            "Action": sorted(need.sis),
-            "Resource": [table_arn(SIS_TABLE)],
-        },
-        {
-            "Sid": "ReadWriteServiceTables",
-            "Effect": "Allow",
-            "Action": sorted(need.service),
-            "Resource": [table_arn(t.name) for t in schema.TABLES if t.name != SIS_TABLE],
-        },
+            "Action": sorted(need.by_table[table.name]),
+            "Resource": [table_arn(table.name)],
+        }
+        for table in schema.TABLES
+        if need.by_table.get(table.name)
     ]
-    if "dynamodb:Query" in need.sis | need.service and index_arns():
+    queried = [
+        f"{table_arn(t.name)}/index/{i.name}"
+        for t in schema.TABLES
+        for i in t.indexes
+        if "dynamodb:Query" in need.by_table.get(t.name, set())
+    ]
+    if queried:
         statements.append(
-            {
-                "Sid": "QueryIndexes",
-                "Effect": "Allow",
-                "Action": ["dynamodb:Query"],
-                "Resource": index_arns(),
-            }
-        )
+            {"Sid": "QueryIndexes", "Effect": "Allow", "Action": ["dynamodb:Query"],
+             "Resource": queried}
+        )  # fmt: skip
     statements.append(
         {
             "Sid": "WriteOwnLogs",

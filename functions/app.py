@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from chalice import Chalice, Response
+from chalice.app import Request
 from pydantic import BaseModel
 
 from chalicelib import (
@@ -14,6 +16,7 @@ from chalicelib import (
     accesslog,
     activation,
     claim,
+    languages,
     limits,
     login,
     lookups,
@@ -23,6 +26,7 @@ from chalicelib import (
     questions,
     reset,
     sessions,
+    sis,
     staff,
     storage,
 )
@@ -58,32 +62,39 @@ def contract_errors(event: Any, get_response: Any) -> Response:
     return response
 
 
+def current() -> Request:
+    """The request being served (Chalice sets it before calling a route)."""
+    request = app.current_request
+    assert request is not None
+    return request
+
+
+def query() -> Mapping[str, str]:
+    """The query string's parameters (empty when there are none)."""
+    params: Mapping[str, str] | None = current().query_params
+    return params or {}
+
+
 def body(model: type[M]) -> M:
     """The current request's JSON body, validated against model."""
-    request = app.current_request
+    request = current()
     return parse_model(model, request.raw_body, request.headers.get("content-type"))
 
 
-def lang(default: str = "en") -> str:
+def lang(default: str = languages.DEFAULT) -> str:
     """The language asked for by ?lang= or Accept-Language, else default."""
-    request = app.current_request
-    return language(request.query_params, request.headers.get("accept-language"), default)
+    return language(query(), current().headers.get("accept-language"), default)
 
 
 def caller_lang(caller: sessions.Session) -> str:
     """The caller's language: asked for explicitly, else a parent's language in the SIS."""
-    default = "en"
-    if caller.account.get("role") == "parent":
-        from chalicelib import sis
-
-        guardian = sis.get_guardian(caller.account["guardian_id"])
-        default = guardian.language if guardian else "en"
-    return lang(default)
+    guardian = sis.holder_of(caller.account) if caller.account.role == "parent" else None
+    return lang(guardian.language if isinstance(guardian, sis.Guardian) else languages.DEFAULT)
 
 
 def ip() -> str:
     """The caller's IP address, as far as the configured proxies can be trusted."""
-    request = app.current_request
+    request = current()
     source = request.context.get("identity", {}).get("sourceIp")
     return client_ip(source, request.headers.get("x-forwarded-for"), settings().trusted_proxy_hops)
 
@@ -91,7 +102,7 @@ def ip() -> str:
 def session(allow_password_change: bool = False) -> sessions.Session:
     """The caller's session from the Authorization header."""
     return sessions.authenticate(
-        app.current_request.headers.get("authorization"),
+        current().headers.get("authorization"),
         allow_password_change=allow_password_change,
     )
 
@@ -170,7 +181,7 @@ def login_password() -> dict[str, Any]:
 @guarded
 def logout() -> Response:
     """End the caller's session."""
-    sessions.end(app.current_request.headers.get("authorization"))
+    sessions.end(current().headers.get("authorization"))
     return no_content()
 
 
@@ -241,7 +252,7 @@ def ticket_open() -> Response:
 @guarded
 def ticket_list() -> dict[str, Any]:
     """Tickets of the caller's school."""
-    params = app.current_request.query_params or {}
+    params = query()
     tickets = staff.list_tickets(session(), params.get("status", "open"), params.get("school"))
     return {"tickets": tickets}
 
@@ -345,7 +356,7 @@ def student_grades(student_id: str) -> dict[str, Any]:
 def student_calendar(student_id: str) -> dict[str, Any]:
     """A student's days: terms, due dates, attendance."""
     caller = session()
-    params = app.current_request.query_params or {}
+    params = query()
     return lookups.calendar(caller, student_id, params.get("from"), params.get("to"))
 
 

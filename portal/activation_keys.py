@@ -11,20 +11,14 @@ from typing import TextIO
 from rich.progress import Progress
 
 from chalicelib import activation, clock, sis
-from chalicelib.storage import sis as sis_store
+from chalicelib.storage import sis as mirror
 
 HEADER = ["guardian_id", "given_name", "family_name", "language", "activation_key", "expires_at"]
 
 
 def active_guardians() -> Iterator[sis.Guardian]:
     """Every active guardian in the SIS mirror, in sourcedId order."""
-    found = []
-    for page in sis_store.scan(projection=("pk", "sk")):
-        for item in page:
-            pk, sk = item["pk"]["S"], item["sk"]["S"]
-            if pk.startswith("guardian#") and sk == "profile":
-                found.append(pk.removeprefix("guardian#"))
-    for guardian_id in sorted(found):
+    for guardian_id in mirror.guardian_ids():
         guardian = sis.get_guardian(guardian_id)
         if guardian is not None and guardian.active:
             yield guardian

@@ -15,9 +15,12 @@ import os
 import sys
 from typing import Any
 
+import chalice.test
 from chalice import local
 from chalice.cli import create_local_server
 from chalice.cli.factory import CLIFactory
+
+from chalicelib.config import LOCAL_HOST, settings
 
 from . import paths
 
@@ -44,8 +47,6 @@ class ContractGateway(local.LocalGateway):
 
 def install() -> None:
     """Make every local server and test client in this process use ContractGateway."""
-    import chalice.test
-
     local.LocalGateway = ContractGateway  # type: ignore[misc]
     chalice.test.LocalGateway = ContractGateway  # type: ignore[misc]
 
@@ -53,8 +54,8 @@ def install() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Serve the API until terminated."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORTAL_API_PORT", 8001)))
+    parser.add_argument("--host", default=LOCAL_HOST)
+    parser.add_argument("--port", type=int, default=settings().api_port)
     parser.add_argument("--stage", default="local")
     args = parser.parse_args(argv)
     install()

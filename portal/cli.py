@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from chalicelib import staff
+from chalicelib.errors import DomainError, StorageUnavailable
+
+from .activation_keys import issue_keys
+from .localstack import run as run_stack
+from .notices.definition import NOTICE_ID, Definition, NoticeInvalid
+from .notices.definition import load as load_notice
+from .notices.publish import publish
+from .notices.render import check
+from .notices.report import table
+from .notices.send import send
+from .notices.status import status as notice_status
+from .sis.importer import ExportInvalid, import_export
+from .synthetic.generate import generate_district
+from .translations import SOURCE, pages, untranslated_lines
+from .translations import status as translation_status
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="District portal staff tools.")
 sis_app = typer.Typer(no_args_is_help=True, help="Load and generate SIS exports (OneRoster 1.1).")
@@ -25,9 +44,6 @@ app.add_typer(notices_app, name="notices")
 console = Console()
 err = Console(stderr=True)
 
-if TYPE_CHECKING:
-    from .notices.definition import Definition
-
 
 @app.callback()
 def portal() -> None:
@@ -40,8 +56,6 @@ def run(
     no_demo: bool = typer.Option(False, "--no-demo", help="Do not load the demo district."),
 ) -> None:
     """Start the site, the API, DynamoDB Local and the SMTP server in the foreground."""
-    from .localstack import run as run_stack
-
     raise typer.Exit(run_stack(in_memory=in_memory, demo=not no_demo))
 
 
@@ -52,10 +66,6 @@ def sis_generate(
     seed: int = typer.Option(1, "--seed", help="Same seed, same files, byte for byte."),
 ) -> None:
     """Write a realistic synthetic district as OneRoster 1.1 CSV with the extension files."""
-    from rich.progress import Progress
-
-    from .sis.generate import generate_district
-
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Generating students", total=students)
         counts = generate_district(
@@ -74,10 +84,6 @@ def sis_import(
     ),
 ) -> None:
     """Validate a full OneRoster export, then apply it (nothing is written if anything is wrong)."""
-    from chalicelib.errors import StorageUnavailable
-
-    from .sis.importer import ExportInvalid, import_export
-
     try:
         summary = import_export(directory, entered_at=entered_at)
     except ExportInvalid as invalid:
@@ -100,9 +106,6 @@ def staff_add(
     school: str | None = typer.Option(None, "--school", help="The school's OneRoster sourcedId."),
 ) -> None:
     """Create a staff account and print its temporary password (changed at first login)."""
-    from chalicelib import staff
-    from chalicelib.errors import DomainError
-
     try:
         temporary = staff.add_staff(username, role, school)
     except DomainError as problem:
@@ -117,8 +120,6 @@ def accounts_reset_all(
     yes: bool = typer.Option(False, "--yes", help="Confirm: every student must claim again."),
 ) -> None:
     """The new-school-year reset: every student account becomes unclaimed (staff are not reset)."""
-    from chalicelib import staff
-
     if not yes:
         err.print("This makes every student claim their account again. Re-run with --yes.")
         raise typer.Exit(1)
@@ -133,8 +134,6 @@ def keys_issue(
     out: Path | None = typer.Option(None, "--out", help="Write the CSV here (default: stdout)."),
 ) -> None:
     """Issue one activation key per guardian, as CSV for the letters home."""
-    from .activation_keys import issue_keys
-
     if bool(guardian) == all_guardians:
         err.print("Give exactly one of --guardian ID or --all.")
         raise typer.Exit(1)
@@ -151,11 +150,8 @@ def keys_issue(
 
 def _notice(file: Path) -> Definition:
     """Load and fully check a definition (fields, rules, every template); exit 1 if invalid."""
-    from .notices.definition import NoticeInvalid, load
-    from .notices.render import check
-
     try:
-        notice = load(file)
+        notice = load_notice(file)
         check(notice)
     except NoticeInvalid as invalid:
         for line in invalid.problems:
@@ -177,11 +173,6 @@ def notices_check(file: Path = typer.Argument(..., help="The notice definition (
 @notices_app.command("publish")
 def notices_publish(file: Path = typer.Argument(..., help="The notice definition (YAML).")) -> None:
     """Put the notice on the site (4 languages + PDFs), and in the portal's notices."""
-    from chalicelib.errors import StorageUnavailable
-
-    from .notices.definition import NoticeInvalid
-    from .notices.publish import publish
-
     notice = _notice(file)
     try:
         done = publish(notice)
@@ -217,16 +208,6 @@ def notices_send(
     ),
 ) -> None:
     """Email the notice to every guardian of its audience, once per address and language."""
-    import signal
-    import threading
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from chalicelib.errors import StorageUnavailable
-
-    from .notices.report import table
-    from .notices.send import send
-
     notice = _notice(file)
     stop = threading.Event()
 
@@ -271,17 +252,11 @@ def notices_send(
 @notices_app.command("status")
 def notices_status(notice_id: str = typer.Argument(..., help="The notice id.")) -> None:
     """Delivery records of a notice per language: sent, in doubt, failed, no address."""
-    from chalicelib.errors import StorageUnavailable
-
-    from .notices.definition import NOTICE_ID
-    from .notices.report import table
-    from .notices.status import status
-
     if not NOTICE_ID.fullmatch(notice_id):
         err.print(f"{notice_id!r} is not a notice id (lower-case letters, digits and dashes).")
         raise typer.Exit(1)
     try:
-        tally, records = status(notice_id)
+        tally, records = notice_status(notice_id)
     except StorageUnavailable as down:
         err.print(f"[red]The database did not answer ({down}).[/]")
         raise typer.Exit(2) from None
@@ -295,9 +270,7 @@ def notices_status(notice_id: str = typer.Argument(..., help="The notice id.")) 
 @translations_app.command("status")
 def translations_status() -> None:
     """List missing, orphaned and outdated (by git date) translations; exit 1 if any."""
-    from .translations import SOURCE, pages, status, untranslated_lines
-
-    report = status()
+    report = translation_status()
     clean = True
     for lang, entry in report.items():
         shared = sorted(pages(lang) & pages(SOURCE))

@@ -10,6 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from chalicelib.config import LOCAL_HOST
+
 from . import paths
 from .processes import stop_group
 
@@ -28,7 +30,7 @@ class DynamoDBLocal:
     @property
     def url(self) -> str:
         """Endpoint URL for boto3."""
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{LOCAL_HOST}:{self.port}"
 
     def stop(self) -> None:
         """Stop the Java process and anything it started."""
@@ -87,7 +89,7 @@ def start(port: int, db_path: Path | None, log_path: Path | None = None) -> Dyna
     raise RuntimeError(f"DynamoDB Local did not answer on port {port} within 60 s")
 
 
-def port_open(port: int, host: str = "127.0.0.1") -> bool:
+def port_open(port: int, host: str = LOCAL_HOST) -> bool:
     """True when something accepts TCP connections on host:port."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.2)
@@ -97,5 +99,5 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
 def free_port() -> int:
     """An unused TCP port on the loopback interface."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((LOCAL_HOST, 0))
         return int(sock.getsockname()[1])

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
@@ -16,6 +15,10 @@ import requests
 from rich.console import Console
 from rich.table import Table
 
+from chalicelib import config, storage
+from chalicelib.config import LOCAL_HOST, Settings, settings
+
+from . import demo as demo_district
 from . import dynamodb_local, mailserver, paths, sitebuild
 from .processes import stop_group
 
@@ -26,35 +29,15 @@ class Stop(Exception):
     """Raised by the signal handler to leave the wait loop."""
 
 
-@dataclass(frozen=True)
-class Ports:
-    """The four local addresses (CONTRACT.md section 1)."""
-
-    site: int
-    api: int
-    db: int
-    smtp: int
-
-    @classmethod
-    def from_env(cls) -> Ports:
-        """Defaults, overridden by PORTAL_*_PORT variables."""
-        return cls(
-            site=int(os.environ.get("PORTAL_SITE_PORT", 8000)),
-            api=int(os.environ.get("PORTAL_API_PORT", 8001)),
-            db=int(os.environ.get("PORTAL_DB_PORT", 8002)),
-            smtp=int(os.environ.get("PORTAL_SMTP_PORT", 8025)),
-        )
-
-
 def _raise_stop(signum: int, frame: FrameType | None) -> None:
     raise Stop(signum)
 
 
-def _check_free(ports: Ports, external_db: bool) -> None:
-    wanted = {"PORTAL_SITE_PORT": ports.site, "PORTAL_API_PORT": ports.api}
-    wanted["PORTAL_SMTP_PORT"] = ports.smtp
+def _check_free(cfg: Settings, external_db: bool) -> None:
+    wanted = {"PORTAL_SITE_PORT": cfg.site_port, "PORTAL_API_PORT": cfg.api_port}
+    wanted["PORTAL_SMTP_PORT"] = cfg.smtp_port
     if not external_db:
-        wanted["PORTAL_DB_PORT"] = ports.db
+        wanted["PORTAL_DB_PORT"] = cfg.db_port
     for variable, port in wanted.items():
         if dynamodb_local.port_open(port):
             raise SystemExit(
@@ -79,52 +62,49 @@ def _wait_for_api(url: str, process: subprocess.Popen[bytes], timeout: float = 6
 
 def run(in_memory: bool, demo: bool) -> int:
     """Start every part, print where they are, and wait for Ctrl-C or SIGTERM."""
-    from chalicelib import storage
-
-    ports = Ports.from_env()
+    # The ports (PORTAL_*_PORT) are settings: the API child reads the same variables, and the
+    # site origin, the notices' site URL and the database endpoint default to follow them.
+    cfg = settings()
     external_db = bool(os.environ.get("DYNAMODB_ENDPOINT_URL"))
-    _check_free(ports, external_db)
+    _check_free(cfg, external_db)
     data = paths.data_dir()
     data.mkdir(parents=True, exist_ok=True)
+    # PORTAL_MAIL_DIR is read here only: the local SMTP server is the stack's, not the API's.
     mail_dir = Path(os.environ.get("PORTAL_MAIL_DIR", data / "mail"))
-    api_url = f"http://127.0.0.1:{ports.api}"
-    site_url = f"http://127.0.0.1:{ports.site}/"
-    os.environ.setdefault("PORTAL_SITE_ORIGIN", f"http://127.0.0.1:{ports.site}")
-    os.environ.setdefault("PORTAL_SITE_URL", site_url)  # links and QR codes in published notices
+    api_url = f"http://{LOCAL_HOST}:{cfg.api_port}"
+    site_url = f"http://{LOCAL_HOST}:{cfg.site_port}/"  # where this stack serves the site
     os.environ["PORTAL_MAIL_DIR"] = str(mail_dir)
-    os.environ.setdefault("PORTAL_SMTP_PORT", str(ports.smtp))
     previous = {s: signal.signal(s, _raise_stop) for s in (signal.SIGINT, signal.SIGTERM)}
     with ExitStack() as stack:
         try:
             with console.status("Starting DynamoDB Local…"):
                 if not external_db:
                     db = dynamodb_local.start(
-                        ports.db, None if in_memory else data / "dynamodb", data / "dynamodb.log"
+                        cfg.db_port, None if in_memory else data / "dynamodb", data / "dynamodb.log"
                     )
                     stack.callback(db.stop)
-                    os.environ["DYNAMODB_ENDPOINT_URL"] = db.url
+                    os.environ["DYNAMODB_ENDPOINT_URL"] = db.url  # for the API child too
+                config.settings.cache_clear()  # settings() read again, with the variables set above
                 storage.reset_client()
                 created = storage.create_tables()
             console.print(
-                f"[green]✓[/] database {os.environ['DYNAMODB_ENDPOINT_URL']}"
+                f"[green]✓[/] database {settings().dynamodb_endpoint_url}"
                 f" ({len(created)} tables created)"
             )
             if demo:
-                from . import demo as demo_district
-
                 with console.status("Loading the demo district…"):
                     accounts = demo_district.load()
             else:
                 accounts = None
-            smtp = mailserver.start(ports.smtp, mail_dir)
+            smtp = mailserver.start(cfg.smtp_port, mail_dir)
             stack.callback(smtp.stop)
-            console.print(f"[green]✓[/] SMTP 127.0.0.1:{ports.smtp} → {mail_dir}")
+            console.print(f"[green]✓[/] SMTP {LOCAL_HOST}:{cfg.smtp_port} → {mail_dir}")
             with console.status("Building the site in 4 languages…"):
                 site_dir = sitebuild.build(api_url, site_url, paths.site_dir())
-            server = sitebuild.serve(site_dir, ports.site, api_url)
+            server = sitebuild.serve(site_dir, cfg.site_port, api_url)
             stack.callback(server.shutdown)
             api = subprocess.Popen(
-                [sys.executable, "-m", "portal.apiserver", "--port", str(ports.api)],
+                [sys.executable, "-m", "portal.apiserver", "--port", str(cfg.api_port)],
                 cwd=paths.FUNCTIONS,
                 stdout=open(data / "api.log", "ab"),  # noqa: SIM115
                 stderr=subprocess.STDOUT,

@@ -10,6 +10,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope, Session
 
+from chalicelib.config import LOCAL_HOST
+
 
 class MaildirHandler:
     """aiosmtpd handler writing each message to `<dir>/<time>-<hash>.eml`."""
@@ -30,7 +32,7 @@ class MaildirHandler:
         return "250 Message accepted for delivery"
 
 
-def start(port: int, directory: Path, host: str = "127.0.0.1") -> Controller:
+def start(port: int, directory: Path, host: str = LOCAL_HOST) -> Controller:
     """Start the SMTP server in a background thread; call `.stop()` to end it."""
     controller = Controller(MaildirHandler(directory), hostname=host, port=port)
     controller.start()

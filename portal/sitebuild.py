@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from chalicelib.config import LOCAL_HOST
+
 from . import paths
 
 
@@ -116,7 +118,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         """Keep the terminal for the summary; requests are not logged."""
 
 
-def serve(directory: Path, port: int, api_url: str, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+def serve(directory: Path, port: int, api_url: str, host: str = LOCAL_HOST) -> ThreadingHTTPServer:
     """Serve directory on host:port from a daemon thread; call `.shutdown()` to stop."""
     handler = functools.partial(SiteHandler, directory=str(directory))
     SiteHandler.csp = content_security_policy(api_url, directory)

@@ -12,10 +12,12 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chalicelib import languages
+
 from . import paths
 
-SOURCE = "en"
-TARGETS = ("fr", "es", "vi")
+SOURCE = languages.DEFAULT
+TARGETS = tuple(lang for lang in languages.LANGUAGES if lang != SOURCE)
 DOCS = paths.ROOT / "site" / "docs"
 # Lines that are the same in every language: markup, product names, examples, links only.
 NEUTRAL = re.compile(r"^[\W\d_]*$|^(CCPS Portal|Infinite Campus|JPRQQH|S0123456)[\W]*$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +93,19 @@ def api(chalice_app: Any) -> Iterator[Any]:
 def concurrently(chalice_app: Any) -> Concurrently:
     """Many calls at once, each on a chalice.test client of its own (tests/support/api.py)."""
     return functools.partial(in_parallel, chalice_app)
+
+
+@pytest.fixture
+def setenv(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, str], None]]:
+    """Set environment variables for one test; settings() (cached per process) reads them."""
+    from chalicelib import config
+
+    def set_variable(name: str, value: str) -> None:
+        monkeypatch.setenv(name, value)
+        config.settings.cache_clear()
+
+    yield set_variable
+    config.settings.cache_clear()  # monkeypatch puts the variables back right after
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,7 @@ import pytest
 
 from chalicelib import activation
 from chalicelib.api.codes import ERRORS, status_of
-from chalicelib.storage import accounts as store
+from chalicelib.storage import tables
 
 from .support.factories import PASSWORD, add_student, claim, login, staff_session, unique_student_id
 from .support.openapi import conform, load_spec, template_regex
@@ -66,7 +66,7 @@ class Ctx:
 
 
 def _guardian(gid: str, students: list[str]) -> None:
-    store.put(
+    tables.put_item(
         "sis",
         {
             "pk": f"guardian#{gid}",
@@ -81,7 +81,7 @@ def _guardian(gid: str, students: list[str]) -> None:
         },
     )
     for sid in students:
-        store.put(
+        tables.put_item(
             "sis",
             {
                 "pk": f"guardian#{gid}",

@@ -28,6 +28,8 @@ import pytest
 import requests
 import yaml
 
+from chalicelib.languages import LANGUAGES
+
 from .support.stack import Stack
 
 pytestmark = pytest.mark.browser
@@ -35,10 +37,9 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL = Path(sys.executable).parent / "portal"
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
-LANGS = ("en", "fr", "es", "vi")
 MESSAGES = {
     lang: yaml.safe_load((ROOT / "site/messages" / f"{lang}.yml").read_text(encoding="utf-8"))
-    for lang in LANGS
+    for lang in LANGUAGES
 }
 PASSWORD = "Harbor-Maple-77"
 NEW_PASSWORD = "Lantern-Quiet-93"
@@ -253,7 +254,7 @@ def choose(form: Any, name: str, value: str) -> None:
 # Claim, login, log off ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_claim_then_log_in_and_off(district: Stack, site_page: Any, lang: str) -> None:
     page, student = site_page, STUDENTS[lang]
     page.goto(page_url(district, lang, "students/claim/"))
@@ -597,7 +598,7 @@ FORM_PAGES = {
 }
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_axe_finds_nothing_on_form_pages(district: Stack, site_page: Any, lang: str) -> None:
     page = site_page
     for path, slot in FORM_PAGES.items():
@@ -624,7 +625,7 @@ def guide_paths() -> list[str]:
     return paths
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_axe_finds_nothing_on_any_page(district: Stack, site_page: Any, lang: str) -> None:
     """Every guide, troubleshooting and notice page, as drawn (forms included), in each language."""
     page = site_page
@@ -637,7 +638,7 @@ def test_axe_finds_nothing_on_any_page(district: Stack, site_page: Any, lang: st
         assert axe_violations(page) == [], path or "home"
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_without_javascript_the_slot_says_why(district: Stack, browser: Any, lang: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     try:

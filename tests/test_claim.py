@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from chalicelib import clock
-from chalicelib.storage import accounts as store
+from chalicelib.storage import accounts as stored_accounts
+from chalicelib.storage import tables
 
 from .support.api import Concurrently, body
 from .support.factories import ANSWERS, PASSWORD, add_student, claim, get, post
@@ -124,7 +125,7 @@ def test_password_rules(api: Any, password: str, confirm: str, code: str) -> Non
 def test_password_reused_after_new_year_reset(api: Any, dynamodb: str) -> None:
     sid = add_student()
     claim(api, sid)
-    store.bump_generation()  # the new-school-year reset
+    stored_accounts.start_new_school_year()  # the new-school-year reset
     token = token_for(api, sid)
     response = post(
         api,
@@ -163,7 +164,7 @@ def test_answers_before_password_leave_account_unclaimed(api: Any) -> None:
     token = token_for(api, sid)
     response = post(api, "/claim/answers", {"claim_token": token, "answers": ANSWERS})
     assert response.status_code == 400
-    assert store.get("accounts", f"s{sid}") is None
+    assert tables.get_item("accounts", {"pk": f"s{sid}"}) is None
     assert start(api, sid).status_code == 200  # still claimable
 
 
@@ -223,8 +224,8 @@ def test_fifty_concurrent_completions_one_winner(api: Any, concurrently: Concurr
     sid = add_student()
     tokens = [token_for(api, sid) for _ in range(50)]
     for token in tokens:
-        item = store.get(
-            "tokens", "claim#" + __import__("hashlib").sha256(token.encode()).hexdigest()
+        item = tables.get_item(
+            "tokens", {"pk": "claim#" + __import__("hashlib").sha256(token.encode()).hexdigest()}
         )
         assert item is not None
     # Set the password hash directly on each token: 50 Argon2 hashes would only slow the test.
@@ -244,5 +245,5 @@ def test_fifty_concurrent_completions_one_winner(api: Any, concurrently: Concurr
     assert statuses.count(409) == 49
     assert {body(r)["error"] for r in results if r.status_code != 200} == {"already_claimed"}
     # No orphan: every claim token of this student is gone or unused, the account is whole.
-    account = store.get("accounts", f"s{sid}")
+    account = tables.get_item("accounts", {"pk": f"s{sid}"})
     assert account is not None and len(account["answers"]) == 3

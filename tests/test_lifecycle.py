@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from chalicelib import activation, clock, limits, sessions, staff
-from chalicelib.storage import accounts as store
+from chalicelib.storage import accounts as stored_accounts
+from chalicelib.storage import tables
 
 from .support.factories import ANSWERS, add_student
 
@@ -74,7 +75,7 @@ class AccountLifecycle(RuleBasedStateMachine):
         """A parent with an account, to exercise the lockout."""
         self.parent_name = f"Lifeparent{self.ids[0]}"
         guardian = f"gdn-life-{self.ids[0]}"
-        store.put(
+        tables.put_item(
             "sis",
             {
                 "pk": f"guardian#{guardian}",
@@ -198,12 +199,11 @@ class AccountLifecycle(RuleBasedStateMachine):
     def ticket_resolved(self, i: int) -> None:
         sid = self.ids[i]
         key = f"s{sid}"
-        account = store.get("accounts", key)
+        account = stored_accounts.get(key)
         if account is None:
             return
-        unclaimed = {k: v for k, v in account.items() if k not in ("claimed_gen", "answers")}
-        unclaimed["session_epoch"] = int(account.get("session_epoch", 0)) + 1
-        store.put("accounts", unclaimed)  # what resolve_ticket's transaction writes
+        # What resolve_ticket's transaction writes.
+        tables.put_item("accounts", stored_accounts.to_item(account.unclaimed()))
         self.password[sid] = None
         self.end_sessions(sid)
 
@@ -239,7 +239,7 @@ class AccountLifecycle(RuleBasedStateMachine):
             self.parent_sessions = []
         else:
             assert status == 401 and not right
-            counter = store.get("limits", f"login#{self.parent_name.lower()}") or {}
+            counter = tables.get_item("limits", {"pk": f"login#{self.parent_name.lower()}"}) or {}
             if int(counter.get("n", 0)) >= limits.CAP:
                 self.parent_disabled = True
                 self.dead_sessions += self.parent_sessions
@@ -254,9 +254,9 @@ class AccountLifecycle(RuleBasedStateMachine):
     # invariants ----------------------------------------------------------------------
     @invariant()
     def one_owner_per_student(self) -> None:
-        generation = store.generation()
+        generation = stored_accounts.generation()
         for sid in self.ids:
-            account = store.get("accounts", f"s{sid}")
+            account = tables.get_item("accounts", {"pk": f"s{sid}"})
             claimed = account is not None and account.get("claimed_gen") == generation
             assert claimed == (self.password[sid] is not None)
             if account is not None:
@@ -270,7 +270,7 @@ class AccountLifecycle(RuleBasedStateMachine):
 
     @invariant()
     def failure_counters_within_caps(self) -> None:
-        counter = store.get("limits", f"login#{self.parent_name.lower()}") or {}
+        counter = tables.get_item("limits", {"pk": f"login#{self.parent_name.lower()}"}) or {}
         assert int(counter.get("n", 0)) <= limits.CAP
 
     @rule(i=st.integers(0, STUDENTS - 1))

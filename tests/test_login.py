@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.storage import accounts as store
+from chalicelib.storage import accounts as stored_accounts
+from chalicelib.storage import db
 
 from .support.api import Concurrently, body
 from .support.factories import PASSWORD, add_student, claim, get, login, post, set_active
@@ -174,7 +175,7 @@ def test_new_year_reset_ends_sessions_and_unclaims(api: Any) -> None:
     sid = add_student()
     claim(api, sid)
     token = login(api, f"S{sid}", PASSWORD)["session_token"]
-    store.bump_generation()
+    stored_accounts.start_new_school_year()
     assert get(api, "/me", token).status_code == 401
     assert attempt(api, f"S{sid}", PASSWORD).status_code == 401
     start = post(
@@ -187,9 +188,7 @@ def test_hashes_only_in_the_table(api: Any) -> None:
     """S1: the raw items hold Argon2id hashes, never the password or the answers."""
     sid = add_student()
     claim(api, sid)
-    raw = store.client().get_item(TableName=store.name("accounts"), Key={"pk": {"S": f"s{sid}"}})[
-        "Item"
-    ]
+    raw = db.client().get_item(TableName=db.name("accounts"), Key={"pk": {"S": f"s{sid}"}})["Item"]
     text = json.dumps(raw)
     assert PASSWORD not in text
     for answer in ("March", "march", "pomme", "apple", "winter"):

@@ -7,13 +7,14 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from chalicelib.storage import notices as store
-from portal.notices import LANGS, definition
+from chalicelib.languages import LANGUAGES
+from chalicelib.storage import notices as stored_notices
+from portal.notices import definition
 from portal.notices.definition import NoticeInvalid
 from portal.notices.publish import publish
 
@@ -37,7 +38,7 @@ def site(dynamodb: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pa
     root = tmp_path_factory.mktemp("site")
     shutil.copytree(ROOT / "site", root / "site")
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    for lang in LANGS:  # start from no notice at all, whatever the work tree holds
+    for lang in LANGUAGES:  # start from no notice at all, whatever the work tree holds
         shutil.rmtree(root / "site" / "docs" / lang / "notices", ignore_errors=True)
     (root / "site" / "notices.json").unlink(missing_ok=True)
     with private_tables("ntcpub-"):
@@ -57,7 +58,7 @@ def pdf_text(path: Path) -> str:
 
 
 def test_pages_and_pdfs_in_four_languages(site: Path) -> None:
-    for lang in LANGS:
+    for lang in LANGUAGES:
         folder = site / "site" / "docs" / lang / "notices"
         page = (folder / f"{NOTICE_ID}.md").read_text(encoding="utf-8")
         assert page.startswith(f"# {TITLE[lang]}\n") and DEADLINE[lang] in page
@@ -72,8 +73,8 @@ def test_pages_and_pdfs_in_four_languages(site: Path) -> None:
 
 
 def test_the_portal_shows_it_in_every_language(site: Path) -> None:
-    for lang in LANGS:  # the module's private tables are in use while `site` lives
-        mine = [i for i in store.query(f"published#{lang}") if i["id"] == NOTICE_ID]
+    for lang in LANGUAGES:  # the module's private tables are in use while `site` lives
+        mine = [i for i in stored_notices.published(lang) if i["id"] == NOTICE_ID]
         assert len(mine) == 1 and mine[0]["title"] == TITLE[lang]
         assert mine[0].get("school") is None  # a district notice
         body = mine[0]["body"].replace("\u202f", " ").replace("\xa0", " ")
@@ -92,7 +93,7 @@ def test_a_school_notice(site: Path) -> None:
         "audience": "school:babb-ms",
     }
     done = publish(definition.parse(data), site=site / "site", site_url=SITE_URL, pdf=False)
-    item = next(i for i in store.query("published#vi") if i["id"] == "babb-back-to-school")
+    item = next(i for i in stored_notices.published("vi") if i["id"] == "babb-back-to-school")
     assert item["school"] == "babb-ms" and item["school_name"] == "Babb Middle School"
     unknown = {**data, "id": "nowhere-notice", "audience": "school:nowhere"}
     with pytest.raises(NoticeInvalid, match="school 'nowhere' is not in the SIS"):
@@ -101,14 +102,16 @@ def test_a_school_notice(site: Path) -> None:
     assert not list((site / "site" / "docs").glob("*/notices/nowhere-notice.*"))
 
 
-def test_cli_publish(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_publish(
+    site: Path, monkeypatch: pytest.MonkeyPatch, setenv: Callable[[str, str], None]
+) -> None:
     from typer.testing import CliRunner
 
     from portal.cli import app
     from portal.notices import publish as publish_module
 
     monkeypatch.setattr(publish_module, "SITE", site / "site")
-    monkeypatch.setenv("PORTAL_SITE_URL", SITE_URL)
+    setenv("PORTAL_SITE_URL", SITE_URL)
     result = CliRunner().invoke(app, ["notices", "publish", str(DEMO_NOTICE)])
     assert result.exit_code == 0, result.output
     assert "unchanged  site/docs/vi/notices/back-to-school-2026-27.pdf" in result.output
@@ -130,7 +133,7 @@ def test_mkdocs_build_strict_shows_the_notice(site: Path) -> None:
         cwd=site, env=env, capture_output=True, text=True,
     )  # fmt: skip
     assert build.returncode == 0, build.stdout + build.stderr
-    for lang in LANGS:
+    for lang in LANGUAGES:
         prefix = site / "build" / ("" if lang == "en" else lang)
         home = (prefix / "index.html").read_text(encoding="utf-8")
         assert TITLE[lang] in home and f'href="notices/{NOTICE_ID}/"' in home

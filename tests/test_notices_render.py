@@ -9,7 +9,8 @@ from datetime import date
 
 import pytest
 
-from portal.notices import LANGS, definition, mailer, pdf
+from chalicelib.languages import LANGUAGES
+from portal.notices import definition, mailer, pdf
 from portal.notices.formats import hours, join, long_date
 from portal.notices.render import Recipient, Renderer
 from portal.notices.text import html_to_text
@@ -61,14 +62,16 @@ def test_l3_dates_for_every_locale() -> None:
 
 
 def test_hours_and_lists_follow_each_locale() -> None:
-    spaced = {lang: hours(24, lang).replace("\u00a0", " ").replace("\u202f", " ") for lang in LANGS}
+    spaced = {
+        lang: hours(24, lang).replace("\u00a0", " ").replace("\u202f", " ") for lang in LANGUAGES
+    }
     assert spaced == {"en": "24 hours", "fr": "24 heures", "es": "24 horas", "vi": "24 giờ"}
     assert hours(1, "en") == "1 hour"
-    assert [join(("A", "B", "C"), lang) for lang in LANGS] == [
+    assert [join(("A", "B", "C"), lang) for lang in LANGUAGES] == [
         "A, B, and C", "A, B et C", "A, B y C", "A, B và C"]  # fmt: skip
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_language_renders_the_whole_notice(renderer: Renderer, lang: str) -> None:
     parts = renderer.parts(lang)
     message = renderer.message(Recipient("ana@example.org", lang, ("Ana Diaz",), ("Ben", "Eva")))
@@ -108,7 +111,7 @@ def test_the_seed_mistakes_are_not_copied(renderer: Renderer) -> None:
 
 def test_every_language_has_the_same_structure(renderer: Renderer) -> None:
     shapes = {}
-    for lang in LANGS:
+    for lang in LANGUAGES:
         markdown = renderer.parts(lang).page_md
         shapes[lang] = [
             (line.split(" ", 1)[0], re.findall(r"\{ #[a-z-]+ \}", line))
@@ -120,7 +123,7 @@ def test_every_language_has_the_same_structure(renderer: Renderer) -> None:
 
 
 def test_links_between_site_pages(renderer: Renderer) -> None:
-    for lang in LANGS:
+    for lang in LANGUAGES:
         prefix = "" if lang == "en" else f"{lang}/"
         parts = renderer.parts(lang)
         assert "](../students/login.md)" in parts.page_md  # the site checks and rewrites it

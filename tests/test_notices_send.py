@@ -9,14 +9,14 @@ from __future__ import annotations
 import csv
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.stub import ANY, Stubber
 
-from chalicelib.storage import notices as store
+from chalicelib.storage import deliveries
 from portal import dynamodb_local, mailserver
 from portal.notices import audience, definition, mailer, send
 from portal.notices import ses as ses_adapter
@@ -45,10 +45,10 @@ def district(dynamodb: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 @pytest.fixture
-def smtp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def smtp(tmp_path: Path, setenv: Callable[[str, str], None]) -> Iterator[Path]:
     """A real local SMTP server (portal.mailserver) on a free port; yields its mail folder."""
     port = dynamodb_local.free_port()
-    monkeypatch.setenv("PORTAL_SMTP_PORT", str(port))
+    setenv("PORTAL_SMTP_PORT", str(port))
     server = mailserver.start(port, tmp_path / "mail")
     yield tmp_path / "mail"
     server.stop()
@@ -94,7 +94,7 @@ class FakeMailer:
 
 
 def states(notice_id: str) -> Counter[str]:
-    return Counter(item["state"] for item in store.deliveries(notice_id))
+    return Counter(item["state"] for item in deliveries.of_notice(notice_id))
 
 
 def test_send_to_a_generated_district_through_the_real_smtp_server(
@@ -140,7 +140,7 @@ def test_dry_run_sends_and_writes_nothing(district: Path, smtp: Path) -> None:
     dry = notice("bts-dry")
     outcome = send.send(dry, dry_run=True)
     assert outcome.tally.total("sent") == len(audience.resolve(dry).recipients)
-    assert read_mail(smtp) == [] and store.deliveries(dry.id) == []
+    assert read_mail(smtp) == [] and deliveries.of_notice(dry.id) == []
 
 
 def test_in_doubt_records_are_resent_once_with_the_same_message_id(
@@ -149,7 +149,7 @@ def test_in_doubt_records_are_resent_once_with_the_same_message_id(
     doubt = notice("bts-doubt")
     recipients = audience.resolve(doubt).recipients
     crashed = recipients[:3]  # as a SIGKILL leaves them: "sending", maybe delivered
-    store.write_deliveries(
+    deliveries.write(
         [{"put": {"pk": f"delivery#{doubt.id}", "sk": f"{r.address}#{r.lang}", "lang": r.lang,
                   "state": "sending", "attempts": 1}} for r in crashed]
     )  # fmt: skip
@@ -162,7 +162,9 @@ def test_in_doubt_records_are_resent_once_with_the_same_message_id(
     assert len(ids) == len(recipients) and max(ids.values()) == 1
     after, _ = status(doubt.id)
     assert after.total("in_doubt") == 0 and after.total("sent") == len(recipients)
-    attempts = {i["sk"]: i["attempts"] for i in store.deliveries(doubt.id) if i["state"] == "sent"}
+    attempts = {
+        i["sk"]: i["attempts"] for i in deliveries.of_notice(doubt.id) if i["state"] == "sent"
+    }
     assert attempts[f"{crashed[0].address}#{crashed[0].lang}"] == 2
 
 
@@ -261,10 +263,10 @@ def test_ses_adapter_retries_throttling_and_records_permanent_failures(
             stub.assert_no_pending_responses()
         assert adapters[0].retries == 1
         assert outcome.tally.total("sent") == len(recipients) - 1
-        failed = [i for i in store.deliveries(ses.id) if i["state"] == "failed"]
+        failed = [i for i in deliveries.of_notice(ses.id) if i["state"] == "failed"]
         assert len(failed) == 1 and failed[0]["sk"].startswith(recipients[1].address)
         assert failed[0]["error"] == "MessageRejected: Address blacklisted."
-        provider = {i["provider_id"] for i in store.deliveries(ses.id) if i["state"] == "sent"}
+        provider = {i["provider_id"] for i in deliveries.of_notice(ses.id) if i["state"] == "sent"}
         assert "ses-0" in provider and len(provider) == len(recipients) - 1
 
 

@@ -21,8 +21,7 @@ import yaml
 
 from chalicelib import activation, clock, noticeboard
 from chalicelib.api.codes import ERRORS, status_of
-from chalicelib.storage import accounts as store
-from chalicelib.storage import sis as sis_store
+from chalicelib.storage import db, tables
 
 from .support.factories import ANSWERS, PASSWORD, login, staff_session, unique_student_id
 from .support.openapi import METHODS, SPEC_PATH, conform, load_spec, resolve
@@ -80,7 +79,7 @@ class World:
 def _put_student(
     sid: str, given: str, family: str, school: str, household: str, hours_ago: float = 72
 ) -> None:
-    store.put(
+    tables.put_item(
         "sis",
         {
             "pk": f"student#{sid}",
@@ -105,7 +104,7 @@ def _put_student(
 
 
 def _put_guardian(gid: str, given: str, household: str, students: list[str]) -> None:
-    store.put(
+    tables.put_item(
         "sis",
         {
             "pk": f"guardian#{gid}",
@@ -121,7 +120,7 @@ def _put_guardian(gid: str, given: str, household: str, students: list[str]) -> 
         },
     )
     for sid in students:
-        store.put(
+        tables.put_item(
             "sis",
             {
                 "pk": f"guardian#{gid}",
@@ -148,14 +147,14 @@ def build_world() -> World:
     _put_student(sibling, "Minh", "Oaks", school, household)
     _put_student(stranger, "Zed", "Elsewhere", school, f"hh-other-{tag}")
     # Greg's schedule, attendance and gradebook, as the importer wrote them, for our student.
-    rows = [r for r in sis_store.query("student#0123456") if r["sk"] != "profile"]
+    rows = [r for r in db.query("sis", "pk", "student#0123456") if r["sk"] != "profile"]
     assert rows, "the demo export should give Greg a schedule"
     for row in rows:
-        store.put("sis", {**row, "pk": f"student#{student}"})
+        tables.put_item("sis", {**row, "pk": f"student#{student}"})
     guardian, guardian2 = f"gdn-oa-{tag}", f"gdn-oa2-{tag}"
     _put_guardian(guardian, "Ada", household, [student, sibling])
     _put_guardian(guardian2, "Bao", household, [student])
-    store.put(
+    tables.put_item(
         "sis",
         {
             "pk": f"household#{household}",

@@ -144,11 +144,11 @@ def test_policy_analysis_sees_the_cli_only_calls() -> None:
     functions, _ = iam._parse_storage()
     assert "scan" in functions[("sis", "scan")].calls
     assert "batch_write_item" in functions[("sis", "_write_chunk")].calls
-    assert "create_table" in functions[("__init__", "create_tables")].calls
+    assert "create_table" in functions[("tables", "create_tables")].calls
     reachable = iam.required_actions().reachable
     assert ("sis", "scan") not in reachable
-    assert ("__init__", "create_tables") not in reachable
-    assert ("accounts", "transact") in reachable
+    assert ("tables", "create_tables") not in reachable
+    assert ("accounts", "complete_claim") in reachable
 
 
 def test_gateway_answers_have_the_contract_shape(built: dict[str, Any]) -> None:

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib import school_year
+from chalicelib.languages import LANGUAGES
 from portal.sis import oneroster
-from portal.sis.generate import DEMO_IDENTIFIERS, generate_district
 from portal.sis.oneroster import HEADERS, split_ids
+from portal.synthetic.families import LANGUAGE_WEIGHTS
+from portal.synthetic.generate import DEMO_IDENTIFIERS, generate_district
 
 pytestmark = pytest.mark.unit
 
@@ -286,7 +289,7 @@ def test_birth_dates_fit_grades(data: dict[str, list[dict[str, str]]]) -> None:
 
 
 def test_gradebook_dates_late_and_missing(data: dict[str, list[dict[str, str]]]) -> None:
-    first, last = oneroster.school_year_bounds(YEAR)
+    first, last = school_year.bounds(YEAR)
     weights = Counter(c["title"] + "=" + c["metadata.weight"] for c in data["categories.csv"])
     assert {"Homework=20", "Quizzes=30", "Tests=50"} <= set(weights)
     items = {li["sourcedId"]: li for li in data["lineItems.csv"]}
@@ -318,7 +321,7 @@ def test_attendance_mix(data: dict[str, list[dict[str, str]]]) -> None:
     assert {"excused", "unexcused", "tardy", "exempt", "unknown"} <= set(statuses)
     assert statuses["present"] < len(rows) * 0.03
     assert 2 < len(rows) / 2000 < 6
-    first, last = oneroster.school_year_bounds(YEAR)
+    first, last = school_year.bounds(YEAR)
     assert all(first <= date.fromisoformat(r["date"]) <= last for r in rows)
     assert len({(r["studentSourcedId"], r["date"]) for r in rows}) == len(rows)
 
@@ -329,7 +332,7 @@ def test_progress_and_default_school_year(tmp_path: Path) -> None:
     assert seen[-1] == 2500 and seen == sorted(seen) and len(seen) >= 3
     assert counts["demographics.csv"] == 2500
     years = {r["schoolYear"] for r in read(tmp_path, "academicSessions.csv")}
-    assert years == {str(oneroster.current_school_year())}
+    assert years == {str(school_year.current())}
 
 
 @pytest.mark.parametrize("students", [0, -1])
@@ -338,13 +341,18 @@ def test_rejects_empty_district(tmp_path: Path, students: int) -> None:
         generate_district(students, seed=1, out_dir=tmp_path)
 
 
+def test_generator_draws_every_language_and_only_those() -> None:
+    assert sorted(LANGUAGE_WEIGHTS) == sorted(LANGUAGES)
+    assert all(weight > 0 for weight in LANGUAGE_WEIGHTS.values())
+
+
 def test_school_year_helpers() -> None:
-    assert oneroster.school_year_of(date(2026, 11, 24)) == 2027
-    assert oneroster.school_year_of(date(2026, 7, 1)) == 2027
-    assert oneroster.school_year_of(date(2026, 6, 30)) == 2026
-    assert oneroster.school_year_bounds(2027) == (date(2026, 7, 1), date(2027, 6, 30))
-    here = oneroster.school_year_of(date.today())
-    assert oneroster.current_school_year("Pacific/Kiritimati") in {here, here + 1}
+    assert school_year.of(date(2026, 11, 24)) == 2027
+    assert school_year.of(date(2026, 7, 1)) == 2027
+    assert school_year.of(date(2026, 6, 30)) == 2026
+    assert school_year.bounds(2027) == (date(2026, 7, 1), date(2027, 6, 30))
+    here = school_year.of(date.today())
+    assert school_year.current("Pacific/Kiritimati") in {here, here + 1}
 
 
 def test_demo_export_is_complete_and_consistent() -> None:

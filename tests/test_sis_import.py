@@ -145,14 +145,15 @@ def run_import(directory: Path, **kwargs: Any) -> Any:
 
 def snapshot() -> dict[str, list[str]]:
     """Every item of every table, as canonical JSON of the raw attribute values."""
-    from chalicelib import schema, storage
+    from chalicelib import schema
+    from chalicelib.storage import db
 
     out: dict[str, list[str]] = {}
     for table in schema.TABLES:
-        kwargs: dict[str, Any] = {"TableName": storage.name(table.name), "ConsistentRead": True}
+        kwargs: dict[str, Any] = {"TableName": db.name(table.name), "ConsistentRead": True}
         items: list[str] = []
         while True:
-            page = storage.call(storage.client().scan, **kwargs)
+            page = db.call(db.client().scan, **kwargs)
             items += [json.dumps(item, sort_keys=True) for item in page.get("Items", [])]
             if "LastEvaluatedKey" not in page:
                 break
@@ -163,9 +164,9 @@ def snapshot() -> dict[str, list[str]]:
 
 def stored(pk: str, sk: str = "profile") -> dict[str, Any] | None:
     """One item of the sis table as plain values."""
-    from chalicelib.storage import sis as store
+    from chalicelib.storage import tables
 
-    return store.get(pk, sk)
+    return tables.get_item("sis", {"pk": pk, "sk": sk})
 
 
 @pytest.fixture
@@ -383,7 +384,7 @@ def test_bom_and_crlf_are_accepted(empty: None, tmp_path: Path) -> None:
 
 def test_generated_district_names_exact(empty: None, tmp_path: Path) -> None:
     from chalicelib import sis
-    from portal.sis.generate import generate_district
+    from portal.synthetic.generate import generate_district
 
     generate_district(200, 11, tmp_path, school_year=2026)
     summary = run_import(tmp_path)

@@ -91,12 +91,11 @@ ITEMS: list[dict[str, Any]] = [
 @pytest.fixture(scope="module")
 def loaded(dynamodb: str) -> None:
     """The items above, alone in the sis table, written once for the module."""
-    from chalicelib import storage
     from chalicelib.storage import sis as store
 
     old = [store.key_of(item) for page in store.scan(2, ("pk", "sk")) for item in page]
     store.batch_write(store.delete_request(*key) for key in old)
-    store.batch_write(store.put_request(storage.to_item(item)) for item in ITEMS)
+    store.batch_write(store.put_request(store.encode(item)) for item in ITEMS)
 
 
 def test_get_student_keeps_names_exactly(loaded: None) -> None:

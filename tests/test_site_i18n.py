@@ -17,12 +17,13 @@ import pytest
 import yaml
 from mkdocs.exceptions import PluginError
 
+from chalicelib.languages import LANGUAGES
+
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "site/docs"
 MESSAGES = ROOT / "site/messages"
-LANGS = ("en", "fr", "es", "vi")
 JS = sorted((DOCS / "assets/js").glob("*.js"))
 # Keys the scripts build from data ("tab_" + view, "status_" + status, ...).
 DYNAMIC_KEYS = {
@@ -63,7 +64,7 @@ def pages(lang: str) -> set[str]:
 # L1: the same pages in every language --------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS[1:])
+@pytest.mark.parametrize("lang", LANGUAGES[1:])
 def test_every_page_exists_in_every_language(lang: str) -> None:
     english = pages("en")
     assert english, "no English pages found"
@@ -83,22 +84,22 @@ def test_every_api_error_code_has_a_message() -> None:
 
 
 def test_every_language_has_every_key_with_the_same_placeholders() -> None:
-    loaded = hook().load_messages(MESSAGES, list(LANGS))
-    for lang in LANGS[1:]:
+    loaded = hook().load_messages(MESSAGES, list(LANGUAGES))
+    for lang in LANGUAGES[1:]:
         for section in ("errors", "labels"):
             extra = set(loaded[lang][section]) - set(loaded["en"][section])
             assert not extra, f"{lang}.yml {section} has keys en.yml lacks: {sorted(extra)}"
 
 
 def test_the_build_fails_when_a_language_lacks_a_key(tmp_path: Path) -> None:
-    for lang in LANGS:
+    for lang in LANGUAGES:
         shutil.copy(MESSAGES / f"{lang}.yml", tmp_path / f"{lang}.yml")
     data = messages("vi")
     del data["labels"]["log_off"]
     data["errors"]["too_many_attempts"] = "Quá nhiều lần thử."  # its {wait} is lost
     (tmp_path / "vi.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(PluginError) as failure:
-        hook().load_messages(tmp_path, list(LANGS))
+        hook().load_messages(tmp_path, list(LANGUAGES))
     assert "vi.yml: labels.log_off is missing" in str(failure.value)
     assert "vi.yml: errors.too_many_attempts must use the placeholders" in str(failure.value)
 
@@ -133,7 +134,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_form_pages_carry_their_language(built: Path, lang: str) -> None:
     expected = messages(lang)
     for path, kind in FORM_PAGES.items():
@@ -172,12 +173,13 @@ def test_our_scripts_and_stylesheet_are_minified_under_their_names(built: Path) 
 def test_hreflang_alternates_are_absolute(built: Path) -> None:
     """Search engines ignore relative hreflang links (site/hooks/hreflang.py)."""
     site = SITE_URL
-    for lang in LANGS:
+    for lang in LANGUAGES:
         page = built / ("" if lang == "en" else lang) / "students" / "claim" / "index.html"
         head = page.read_text(encoding="utf-8").split("</head>")[0]
         found = dict(re.findall(r'<link rel="alternate" href="([^"]+)" hreflang="([^"]+)">', head))
         assert {v: k for k, v in found.items()} == {
-            other: f"{site}{'' if other == 'en' else other + '/'}students/claim/" for other in LANGS
+            other: f"{site}{'' if other == 'en' else other + '/'}students/claim/"
+            for other in LANGUAGES
         }
 
 
@@ -186,7 +188,7 @@ def test_our_stylesheet_is_inlined_in_every_page(built: Path) -> None:
     import rcssmin
 
     css = rcssmin.cssmin((ROOT / "site" / "docs" / "assets" / "portal.css").read_text("utf-8"))
-    for lang in LANGS:
+    for lang in LANGUAGES:
         page = built / ("" if lang == "en" else lang) / "students" / "claim" / "index.html"
         html = page.read_text(encoding="utf-8")
         assert "assets/portal.css" not in html

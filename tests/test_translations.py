@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.languages import LANGUAGES
 from portal import translations
 
 
@@ -41,7 +42,7 @@ def _git(cwd: Path, *args: str, when: int) -> None:
 
 def test_status_finds_missing_orphaned_and_outdated(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
-    for lang in ("en", "fr", "es", "vi"):
+    for lang in LANGUAGES:
         (docs / lang).mkdir(parents=True)
     (docs / "en" / "guide.md").write_text("# Guide\n\nHow to claim your account today.\n")
     (docs / "fr" / "guide.md").write_text("# Guide\n\nComment configurer votre compte.\n")

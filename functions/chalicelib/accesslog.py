@@ -2,33 +2,26 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from . import clock
-from .storage import accounts as store
+from .storage import events
 
 RETENTION_S = 400 * 24 * 3600  # a school year and a summer
 
 
 def entry(username: str, ip: str, success: bool) -> dict[str, Any]:
-    """The access-log item for one attempt (written by the caller, maybe in a batch)."""
+    """The access-log line of one attempt (written by the caller, maybe in a batch)."""
     now = clock.now()
-    return {
-        "pk": f"access#{username}",
-        "sk": f"{int(now * 1_000_000):020d}#{secrets.token_hex(4)}",  # sorts by time
-        "at": clock.iso(now),
-        "ip": _clean(ip),
-        "success": success,
-        "ttl": int(now) + RETENTION_S,
-    }
+    values = {"at": clock.iso(now), "ip": _clean(ip), "success": success}
+    return events.access_line(username, now, {**values, "ttl": int(now) + RETENTION_S})
 
 
 def entries(username: str, limit: int = 100) -> list[dict[str, Any]]:
     """The newest attempts first."""
     return [
         {"at": e["at"], "ip": e["ip"], "success": bool(e["success"])}
-        for e in store.query_events(f"access#{username}", limit)
+        for e in events.access_lines(username, limit)
     ]
 
 

@@ -7,9 +7,11 @@ import secrets
 import uuid
 from typing import Any
 
-from . import audit, clock, identity, passwords, sis
-from .errors import ConditionFailed, DomainError, TransactionCanceled
-from .storage import accounts as store
+from . import audit, clock, identity, limits, passwords, sis, tokens
+from .account import Account
+from .errors import AccountChanged, DomainError, StorageUnavailable, TokenGone, UsernameTaken
+from .storage import accounts as stored_accounts
+from .storage import activation_keys as stored_keys
 
 KEY_LIFETIME_S = 60 * 24 * 3600
 PARENT_USERNAME = re.compile(r"[A-Za-z0-9]{3,30}")
@@ -17,21 +19,15 @@ HEX_KEY = re.compile(r"[0-9A-F]{32}")
 
 
 class ActivationKeyInvalid(DomainError):
-    """This activation key is not valid."""
+    """The key is unknown, used, revoked or expired: one answer for every cause."""
 
     code = "activation_key_invalid"
 
 
 class UsernameInvalid(DomainError):
-    """Use 3 to 30 letters and digits, not only digits."""
+    """Not 3 to 30 letters and digits, all digits, or shaped like a student username."""
 
     code = "username_invalid"
-
-
-class UsernameTaken(DomainError):
-    """This username is already taken."""
-
-    code = "username_taken"
 
 
 def new_key() -> str:
@@ -45,18 +41,8 @@ def normal_form(key: str) -> str | None:
     return compact if HEX_KEY.fullmatch(compact) else None
 
 
-def _key_pk(compact: str) -> str:
-    from .tokens import digest
-
-    return f"activation#{digest(compact)}"
-
-
-def _pointer(guardian_id: str) -> str:
-    return f"activation-of#{guardian_id}"
-
-
-def _owner(guardian_id: str) -> str:
-    return f"guardian#{guardian_id}"  # never a username: usernames have no '#'
+def _key_id(compact: str) -> str:
+    return stored_keys.key_id(tokens.digest(compact))
 
 
 def issue(guardian_id: str, actor: str) -> str:
@@ -65,55 +51,31 @@ def issue(guardian_id: str, actor: str) -> str:
     if guardian is None or not guardian.active:
         raise ActivationKeyInvalid("No active guardian has this id.")
     key = new_key()
-    expires = int(clock.now()) + KEY_LIFETIME_S
-    old = store.get("tokens", _pointer(guardian_id))
-    operations = [
-        store.op_put(
-            "tokens",
-            {
-                "pk": _key_pk(normal_form(key) or ""),
-                "kind": "activation",
-                "guardian_id": guardian_id,
-                "expires_at": expires,
-                "ttl": expires,
-            },
-            "attribute_not_exists(pk)",
-        ),
-        store.op_put(
-            "tokens",
-            {
-                "pk": _pointer(guardian_id),
-                "key_pk": _key_pk(normal_form(key) or ""),
-                "expires_at": expires,
-                "ttl": expires,
-            },
-        ),
-    ]
-    if old is not None:
-        operations.append(store.op_delete("tokens", old["key_pk"], condition=None))
-    store.transact(operations)
+    stored_keys.issue(
+        _key_id(normal_form(key) or ""), guardian_id, int(clock.now()) + KEY_LIFETIME_S
+    )
     audit.record(actor, "activation_key_issue", guardian_id)
     return key
 
 
 def has_live_key(guardian_id: str) -> bool:
     """True when the guardian holds an unused, unexpired key."""
-    pointer = store.get("tokens", _pointer(guardian_id))
+    newest = stored_keys.newest_of(guardian_id)
     return (
-        pointer is not None
-        and int(pointer["expires_at"]) > clock.now()
-        and (store.get("tokens", pointer["key_pk"]) is not None)
+        newest is not None
+        and int(newest["expires_at"]) > clock.now()
+        and stored_keys.get(newest["key_pk"]) is not None
     )
 
 
 def has_account(guardian_id: str) -> bool:
     """True once the guardian created a parent account."""
-    return store.get("accounts", _owner(guardian_id)) is not None
+    return stored_accounts.username_of_guardian(guardian_id) is not None
 
 
 def _live(key: object) -> dict[str, Any]:
     compact = normal_form(key) if isinstance(key, str) else None
-    item = store.get("tokens", _key_pk(compact)) if compact else None
+    item = stored_keys.get(_key_id(compact)) if compact else None
     if item is None or int(item["expires_at"]) <= clock.now():
         raise ActivationKeyInvalid()  # unknown, used, revoked or expired: one answer
     guardian = sis.get_guardian(item["guardian_id"])
@@ -147,88 +109,56 @@ def create_account(key: str, username: str, password: str, confirm: str) -> str:
     name = validate_username(username)
     guardian = sis.get_guardian(item["guardian_id"])
     assert guardian is not None
+    account = Account(
+        key=identity.username_key(name),
+        role="parent",
+        display_username=name,
+        guardian_id=guardian.guardian_id,
+        created_at=clock.iso(clock.now()),
+    )
     passwords.check_password(
         password,
         confirm,
-        personal=[guardian.given_name, guardian.family_name, name],
+        personal=account.personal_values(sis.names_of(guardian)),
         previous_hashes=[],
     )
-    pk = identity.username_key(name)
-    if store.get("accounts", pk) is not None:
+    if stored_accounts.get(account.key) is not None:
         raise UsernameTaken(field="username")
-    account = {
-        "pk": pk,
-        "display_username": name,
-        "role": "parent",
-        "guardian_id": guardian.guardian_id,
-        "password_hash": passwords.hash_secret(password),
-        "session_epoch": 0,
-        "disabled": False,
-        "must_change_password": False,
-        "created_at": clock.iso(clock.now()),
-    }
-    account["password_history"] = [account["password_hash"]]
+    created = account.first_password(passwords.hash_secret(password))
     try:
-        store.transact(
-            [
-                store.op_put("accounts", account, "attribute_not_exists(pk)"),
-                store.op_delete(
-                    "tokens",
-                    item["pk"],
-                    "attribute_exists(pk) AND expires_at > :now",
-                    {":now": int(clock.now())},
-                ),
-                store.op_put(
-                    "accounts",
-                    {"pk": _owner(guardian.guardian_id), "username": pk},
-                    "attribute_not_exists(pk)",
-                ),
-            ]
-        )
-    except TransactionCanceled as err:
-        reasons = (err.reasons + ["None"] * 3)[:3]
-        if reasons[1] == "ConditionalCheckFailed" or reasons[2] == "ConditionalCheckFailed":
-            raise ActivationKeyInvalid() from None
-        if reasons[0] == "ConditionalCheckFailed":
-            raise UsernameTaken(field="username") from None
-        raise ActivationKeyInvalid() from None  # a concurrent use of the same key won
-    store.delete("tokens", _pointer(guardian.guardian_id))
-    audit.record(pk, "parent_account_create", guardian.guardian_id)
+        stored_accounts.complete_activation(created, item["pk"], int(clock.now()))
+    except TokenGone:
+        raise ActivationKeyInvalid() from None
+    stored_keys.forget_newest(guardian.guardian_id)
+    audit.record(created.key, "parent_account_create", guardian.guardian_id)
     return name
 
 
-def parent_account(username: str) -> dict[str, Any] | None:
+def parent_account(username: str) -> Account | None:
     """The parent account behind a username, or None."""
-    account = store.get("accounts", identity.username_key(username))
-    return account if account and account.get("role") == "parent" else None
+    account = stored_accounts.get(identity.username_key(username))
+    return account if account and account.role == "parent" else None
 
 
-def reactivate(username: str) -> None:
+def reactivate(account: Account) -> None:
     """Lift the lock after 5 failed logins."""
-    account = parent_account(username)
-    if account is None:
-        raise ConditionFailed("no such parent")
-    store.update("accounts", account["pk"], {"disabled": False})
-    store.delete("limits", f"login#{account['pk']}")
+    stored_accounts.reactivate(account.key)
+    limits.clear(limits.login_counter(account.key))
 
 
-def set_temporary_password(username: str) -> str:
+def set_temporary_password(account: Account, secret: str) -> None:
     """A school-issued password that must be changed at the next login; other sessions end."""
-    from .staff import temporary_password
-
-    account = parent_account(username)
-    if account is None:
-        raise ConditionFailed("no such parent")
-    secret = temporary_password()
-    store.update(
-        "accounts",
-        account["pk"],
-        {
-            "password_hash": passwords.hash_secret(secret),
-            "must_change_password": True,
-            "disabled": False,
-        },
-        add={"session_epoch": 1},
-    )
-    store.delete("limits", f"login#{account['pk']}")
-    return secret
+    current: Account | None = account
+    for _ in range(3):  # a login failure may bump the epoch meanwhile: read again and retry
+        if current is None:
+            return
+        try:
+            stored_accounts.save_password(
+                current.with_password(passwords.hash_secret(secret), temporary=True), current
+            )
+            break
+        except AccountChanged:
+            current = stored_accounts.get(account.key)
+    else:
+        raise StorageUnavailable("the account kept changing")
+    limits.clear(limits.login_counter(account.key))

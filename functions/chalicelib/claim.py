@@ -6,42 +6,38 @@ import random
 import time
 from typing import Any
 
-from . import clock, identity, passwords, questions, sis, tokens
+from . import account, clock, identity, passwords, questions, sis, tokens
 from .config import settings
-from .errors import DomainError, InvalidRequest, StorageUnavailable, TransactionCanceled
-from .storage import accounts as store
+from .errors import (
+    AlreadyClaimed,
+    DomainError,
+    InvalidRequest,
+    StorageUnavailable,
+    TokenGone,
+    WriteConflict,
+)
+from .storage import accounts as stored_accounts
 
 CLAIM_LIFETIME_S = 15 * 60
 CONFLICT_RETRIES = 8
 
 
 class ClaimFailed(DomainError):
-    """The Claim Account Operation Failed."""
+    """No active SIS record matches the identity exactly: one answer for every cause."""
 
     code = "claim_failed"
 
 
-class AlreadyClaimed(DomainError):
-    """This account is already claimed. Use Forgot my Password."""
-
-    code = "already_claimed"
-
-
 class ClaimNotOpen(DomainError):
-    """This account cannot be claimed yet."""
+    """A student new to the SIS waits CLAIM_DELAY_HOURS; `opens_at` says until when."""
 
     code = "claim_not_open"
 
 
 class ClaimTokenInvalid(DomainError):
-    """The claim has expired. Please start again."""
+    """The claim token is unknown, used or expired."""
 
     code = "claim_token_invalid"
-
-
-def is_claimed(account: dict[str, Any] | None, generation: int) -> bool:
-    """A student account is claimed only in the generation it was claimed in."""
-    return account is not None and account.get("claimed_gen") == generation
 
 
 def start(last_name: str, first_name: str, student_id: str) -> str:
@@ -58,9 +54,8 @@ def start(last_name: str, first_name: str, student_id: str) -> str:
     opens_at = student.first_seen_at + settings().claim_delay_hours * 3600
     if clock.now() < opens_at:
         raise ClaimNotOpen(opens_at=clock.iso(opens_at))
-    username = identity.username_key(identity.student_username(sid))
-    account, generation = store.account_with_generation(username)
-    if is_claimed(account, generation):
+    found, generation = stored_accounts.with_generation(identity.student_key(sid))
+    if found is not None and found.is_claimed(generation):
         raise AlreadyClaimed()
     return tokens.issue("claim", CLAIM_LIFETIME_S, student_id=sid)
 
@@ -72,17 +67,16 @@ def set_password(claim_token: str, password: str, confirm: str) -> str:
     student = sis.get_student(sid)
     if student is None or not student.active:
         raise ClaimTokenInvalid()
-    username = identity.student_username(sid)
-    account = store.get("accounts", username.lower())
+    current = stored_accounts.get(identity.student_key(sid)) or account.new_student(sid)
     passwords.check_password(
         password,
         confirm,
-        personal=[student.given_name, student.family_name, sid, username],
-        previous_hashes=(account or {}).get("password_history", [])[: passwords.HISTORY_SIZE],
+        personal=current.personal_values(sis.names_of(student)),
+        previous_hashes=current.recent_passwords(),
     )
     if not tokens.update("claim", claim_token, {"password_hash": passwords.hash_secret(password)}):
         raise ClaimTokenInvalid()
-    return username
+    return current.username
 
 
 def save_answers(claim_token: str, answers: list[tuple[int, str]]) -> str:
@@ -93,66 +87,21 @@ def save_answers(claim_token: str, answers: list[tuple[int, str]]) -> str:
     chosen = questions.validate_selection(answers)
     hashed = {str(qid): passwords.hash_secret(answer) for qid, answer in chosen}
     sid = claim["student_id"]
-    username = identity.student_username(sid)
-    key = username.lower()
     for attempt in range(CONFLICT_RETRIES):
-        account, generation = store.account_with_generation(key)
-        if is_claimed(account, generation):
+        found, generation = stored_accounts.with_generation(identity.student_key(sid))
+        current = found or account.new_student(sid)
+        if current.is_claimed(generation):
             raise AlreadyClaimed()
-        item = _claimed_item(key, sid, account, claim["password_hash"], hashed, generation)
+        claimed = current.claimed(generation, claim["password_hash"], hashed)
         try:
-            store.transact(
-                [
-                    store.op_put(
-                        "accounts",
-                        item,
-                        "attribute_not_exists(pk) OR attribute_not_exists(claimed_gen)"
-                        " OR claimed_gen <> :gen",
-                        {":gen": generation},
-                    ),
-                    store.op_delete("tokens", tokens.key("claim", claim_token)),
-                    store.op_check(
-                        "accounts",
-                        store.GENERATION_KEY,
-                        "attribute_not_exists(gen) OR gen = :gen",
-                        {":gen": generation},
-                    ),
-                ]
-            )
-            return username
-        except TransactionCanceled as err:
-            account_reason, claim_reason, generation_reason = (err.reasons + ["None"] * 3)[:3]
-            if account_reason == "ConditionalCheckFailed":
-                raise AlreadyClaimed() from None
-            if claim_reason == "ConditionalCheckFailed":
-                raise ClaimTokenInvalid() from None
-            if generation_reason == "ConditionalCheckFailed":
-                raise ClaimTokenInvalid() from None
-            # TransactionConflict: another completion is in flight; look again shortly.
+            stored_accounts.complete_claim(claimed, tokens.key("claim", claim_token), generation)
+            return claimed.username
+        except TokenGone:
+            raise ClaimTokenInvalid() from None
+        except WriteConflict:
+            # Another completion is in flight: look again shortly.
             time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311
     raise StorageUnavailable("claim transaction kept conflicting")
-
-
-def _claimed_item(
-    key: str,
-    sid: str,
-    account: dict[str, Any] | None,
-    password_hash: str,
-    answers: dict[str, str],
-    generation: int,
-) -> dict[str, Any]:
-    previous = account or {}
-    history = [password_hash, *previous.get("password_history", [])][: passwords.HISTORY_SIZE]
-    return {
-        "pk": key,
-        "role": "student",
-        "student_id": sid,
-        "claimed_gen": generation,
-        "password_hash": password_hash,
-        "password_history": history,
-        "answers": answers,
-        "session_epoch": int(previous.get("session_epoch", 0)) + 1,
-    }
 
 
 def _live_claim(claim_token: str) -> dict[str, Any]:

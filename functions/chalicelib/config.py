@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-LOCAL_DB_URL = "http://127.0.0.1:8002"
+LOCAL_HOST = "127.0.0.1"  # where the local stack (`portal run`) listens
 
 
 @dataclass(frozen=True)
@@ -19,8 +19,12 @@ class Settings:
     claim_delay_hours: int
     district_tz: str
     mail: str
-    mail_dir: str
     site_origin: str
+    site_url: str
+    site_port: int
+    api_port: int
+    db_port: int
+    smtp_port: int
     trusted_proxy_hops: int
     district_name: str
     district_app_id: str
@@ -38,12 +42,27 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _port(name: str, default: int) -> int:
+    """Read a TCP port number (1-65535), failing loudly on anything else."""
+    port = _int(name, default)
+    if not 0 < port < 65536:
+        raise SystemExit(f"{name} must be a port number from 1 to 65535, got {port}")
+    return port
+
+
+def _url_with_slash(url: str) -> str:
+    """A site address ending with "/", so page paths can be appended."""
+    return url if url.endswith("/") else url + "/"
+
+
 def load() -> Settings:
     """Build settings from the current environment."""
     env = os.environ.get("PORTAL_ENV", "local").strip() or "local"
+    site_port, db_port = _port("PORTAL_SITE_PORT", 8000), _port("PORTAL_DB_PORT", 8002)
     endpoint = os.environ.get("DYNAMODB_ENDPOINT_URL", "").strip() or None
     if endpoint is None and env != "aws":
-        endpoint = LOCAL_DB_URL
+        endpoint = f"http://{LOCAL_HOST}:{db_port}"
+    site = f"http://{LOCAL_HOST}:{site_port}"  # the local stack's site (mkdocs.yml's default)
     return Settings(
         env=env,
         dynamodb_endpoint_url=endpoint,
@@ -51,8 +70,12 @@ def load() -> Settings:
         claim_delay_hours=_int("CLAIM_DELAY_HOURS", 24),
         district_tz=os.environ.get("DISTRICT_TZ", "America/New_York"),
         mail=os.environ.get("PORTAL_MAIL", "smtp"),
-        mail_dir=os.environ.get("PORTAL_MAIL_DIR", ".data/mail/"),
-        site_origin=os.environ.get("PORTAL_SITE_ORIGIN", "http://127.0.0.1:8000"),
+        site_origin=os.environ.get("PORTAL_SITE_ORIGIN", site),
+        site_url=_url_with_slash(os.environ.get("PORTAL_SITE_URL", "").strip() or f"{site}/"),
+        site_port=site_port,
+        api_port=_port("PORTAL_API_PORT", 8001),
+        db_port=db_port,
+        smtp_port=_port("PORTAL_SMTP_PORT", 8025),
         trusted_proxy_hops=_int("TRUSTED_PROXY_HOPS", 0),
         district_name=os.environ.get("DISTRICT_NAME", "Clayton County Public Schools"),
         district_app_id=os.environ.get("DISTRICT_APP_ID", "JPRQQH"),

@@ -15,7 +15,7 @@ WELL_FORMED_USERNAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 class StudentIdFormat(DomainError):
-    """The student ID is not 7 digits."""
+    """The student ID is not 7 digits; the message says what to change."""
 
     code = "student_id_format"
 
@@ -35,6 +35,11 @@ def student_id(raw: str) -> str:
 def student_username(sid: str) -> str:
     """The student's username as shown to them: S followed by the 7-digit ID."""
     return f"S{sid}"
+
+
+def student_key(sid: str) -> str:
+    """The account key of a student: the username in lower case."""
+    return username_key(student_username(sid))
 
 
 def username_key(username: str) -> str:

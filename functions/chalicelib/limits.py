@@ -7,7 +7,7 @@ from typing import Any
 
 from . import clock
 from .errors import DomainError
-from .storage import accounts as store
+from .storage import limits as counters
 
 CAP = 5  # consecutive failures before slowing down (students) or disabling (parents)
 MAX_WAIT_S = 15 * 60
@@ -19,9 +19,24 @@ FOREVER_S = 10 * 365 * 24 * 3600
 
 
 class TooManyAttempts(DomainError):
-    """Too many attempts. Please wait and try again."""
+    """Too many attempts: wait `retry_after` seconds."""
 
     code = "too_many_attempts"
+
+
+def login_counter(username_key: str) -> str:
+    """The failure counter of logins to one username."""
+    return f"login#{username_key}"
+
+
+def reset_counter(username_key: str) -> str:
+    """The failure counter of password resets of one username."""
+    return f"reset#{username_key}"
+
+
+def failures(counter: str) -> int:
+    """How many attempts a counter holds now."""
+    return int(counters.get(counter).get("n", 0))
 
 
 def doubling_wait(failures: int) -> int:
@@ -39,10 +54,10 @@ def slow_down(counter: str, current: dict[str, Any] | None = None) -> int:
     # Round up: a wait of 1 s must never end the instant it starts.
     now = math.ceil(clock.now())
     if current is None:
-        current = store.get("limits", counter) or {}
+        current = counters.get(counter)
     seen = int(current.get("n", 0))
     allowed_from = now + doubling_wait(max(seen + 1, CAP))
-    counted = store.count_attempt(counter, CAP, now, allowed_from, now + 2 * MAX_WAIT_S + 86400)
+    counted = counters.count_attempt(counter, CAP, now, allowed_from, now + 2 * MAX_WAIT_S + 86400)
     if counted is None:
         retry = max(1, int(current.get("next_allowed_at", now + 1)) - now)
         raise TooManyAttempts(retry_after=retry)
@@ -52,18 +67,18 @@ def slow_down(counter: str, current: dict[str, Any] | None = None) -> int:
 def cap_at(counter: str, cap: int, block_s: int) -> int | None:
     """Count an attempt under a hard cap; None once `cap` attempts failed within block_s."""
     now = int(clock.now())
-    return store.count_attempt(counter, cap, now, now + block_s, now + block_s + 86400)
+    return counters.count_attempt(counter, cap, now, now + block_s, now + block_s + 86400)
 
 
 def retry_after(counter: str) -> int:
     """Seconds until a capped counter lets the next attempt through."""
-    current = store.get("limits", counter) or {}
+    current = counters.get(counter)
     return max(1, int(current.get("next_allowed_at", 0)) - int(clock.now()))
 
 
 def clear(counter: str) -> None:
     """Forget the failures after a success."""
-    store.delete("limits", counter)
+    counters.clear(counter)
 
 
 def per_ip(kind: str, ip: str) -> None:
@@ -71,5 +86,5 @@ def per_ip(kind: str, ip: str) -> None:
     now = int(clock.now())
     window = now // IP_WINDOW_S
     key = f"ip#{kind}#{ip}#{window}"
-    if not store.count_window(key, IP_LIMIT, (window + 2) * IP_WINDOW_S):
+    if not counters.count_in_window(key, IP_LIMIT, (window + 2) * IP_WINDOW_S):
         raise TooManyAttempts(retry_after=(window + 1) * IP_WINDOW_S - now)

@@ -13,7 +13,6 @@ from typing import Any
 from . import school_year, sis
 from .errors import InvalidRequest, NotFound
 from .sessions import Session
-from .storage import sis as sis_store
 
 MAX_CALENDAR_DAYS = 366
 
@@ -26,12 +25,10 @@ def _enrolled_now_or_next(student: sis.Student) -> bool:
 def visible_students(session: Session) -> list[sis.Student]:
     """The students the caller may see: a parent's authorized children, or the student."""
     account = session.account
-    if account["role"] == "parent":
-        candidates = [
-            s for s, allowed in sis.students_of_guardian(account["guardian_id"]) if allowed
-        ]
-    elif account["role"] == "student":
-        found = sis.get_student(account["student_id"])
+    if account.role == "parent":
+        candidates = [s for s, allowed in sis.students_of_guardian(account.guardian_id) if allowed]
+    elif account.role == "student":
+        found = sis.get_student(account.student_id)
         candidates = [found] if found else []
     else:
         candidates = []
@@ -216,16 +213,8 @@ def _date_range(start: str | None, end: str | None) -> tuple[date, date]:
 
 def households(session: Session) -> dict[str, Any]:
     """GET /household: phone, addresses and member names of the caller's household(s)."""
-    account = session.account
-    ids: list[str] = []
-    if account["role"] == "parent":
-        guardian = sis.get_guardian(account["guardian_id"])
-        if guardian and guardian.household:
-            ids.append(guardian.household)
-    elif account["role"] == "student":
-        student = sis.get_student(account["student_id"])
-        if student and student.household:
-            ids.append(student.household)
+    holder = sis.holder_of(session.account)
+    ids = [holder.household] if holder and holder.household else []
     result = []
     for household_id in ids:
         found = sis.household(household_id)
@@ -247,7 +236,5 @@ def _member(sourced_id: str) -> dict[str, str] | None:
     guardian = sis.get_guardian(sourced_id)
     if guardian is not None:
         return {"name": f"{guardian.given_name} {guardian.family_name}", "role": guardian.role}
-    rows = sis_store.query_index(f"sourced#{sourced_id}", "student")
-    if rows:
-        return {"name": f"{rows[0]['given_name']} {rows[0]['family_name']}", "role": "student"}
-    return None
+    name = sis.student_name_by_sourced_id(sourced_id)
+    return {"name": name, "role": "student"} if name else None

@@ -8,7 +8,7 @@ from typing import Any
 from . import clock, lookups
 from .errors import NotFound
 from .sessions import Session
-from .storage import notices as store
+from .storage import notices as stored_notices
 
 NOTICE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 
@@ -16,12 +16,12 @@ NOTICE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 def for_caller(session: Session, lang: str) -> dict[str, Any]:
     """Notices in `lang` for the caller: the district's, and those of their students' schools."""
     schools = {s.school for s in lookups.visible_students(session)}
-    if session.account.get("role") == "staff" and session.account.get("school"):
-        schools.add(session.account["school"])
-    read = {item["sk"] for item in store.query(f"read#{session.username}")}
+    if session.account.role == "staff" and session.account.school:
+        schools.add(session.account.school)
+    read = stored_notices.read_by(session.username)
     district: list[dict[str, Any]] = []
     school: list[dict[str, Any]] = []
-    for item in reversed(store.query(f"published#{lang}")):  # newest first
+    for item in reversed(stored_notices.published(lang)):  # newest first
         audience = item.get("school")
         if audience and audience not in schools:
             continue
@@ -43,7 +43,7 @@ def mark_read(session: Session, notice_id: str, lang: str) -> None:
     ids = {n["id"] for n in visible["district"] + visible["school"]}
     if not NOTICE_ID.fullmatch(notice_id) or notice_id not in ids:
         raise NotFound()
-    store.put({"pk": f"read#{session.username}", "sk": notice_id, "at": clock.iso(clock.now())})
+    stored_notices.mark_read(session.username, notice_id, clock.iso(clock.now()))
 
 
 def publish(
@@ -56,18 +56,15 @@ def publish(
     school_name: str | None = None,
 ) -> None:
     """Show a rendered notice in the portal (called by `portal notices publish`)."""
-    for old in store.query(f"published#{lang}"):
-        if old["id"] == notice_id and old["sk"] != f"{day}#{notice_id}":
-            store.delete(old["pk"], old["sk"])
-    store.put(
+    stored_notices.publish(
+        lang,
+        day,
         {
-            "pk": f"published#{lang}",
-            "sk": f"{day}#{notice_id}",
             "id": notice_id,
             "date": day,
             "title": title,
             "body": body,
             "school": school,
             "school_name": school_name,
-        }
+        },
     )

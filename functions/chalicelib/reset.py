@@ -6,9 +6,10 @@ import hashlib
 from typing import Any
 
 from . import identity, limits, passwords, questions, sis, tokens
-from .claim import is_claimed
-from .errors import DomainError, InvalidRequest, TransactionCanceled
-from .storage import accounts as store
+from .account import Account
+from .errors import AccountChanged, DomainError, InvalidRequest, TokenGone
+from .storage import accounts as stored_accounts
+from .storage import tokens as stored_tokens
 
 RESET_LIFETIME_S = 15 * 60
 FAILED_RESETS_CAP = 5
@@ -16,13 +17,13 @@ BLOCK_S = 24 * 3600
 
 
 class ResetFailed(DomainError):
-    """The answers do not match our records."""
+    """The three answers, judged together, do not match (never says which)."""
 
     code = "reset_failed"
 
 
 class ResetTokenInvalid(DomainError):
-    """The password reset has expired. Please start again."""
+    """The reset token is unknown, used or expired."""
 
     code = "reset_token_invalid"
 
@@ -34,7 +35,7 @@ def start(username: str, lang: str) -> dict[str, Any]:
     key = identity.username_key(username)
     account = _resettable(key)
     if account is not None:
-        ids = sorted(int(q) for q in account["answers"])
+        ids = sorted(int(q) for q in account.answers)
     else:
         ids = decoy_questions(key)
     token = tokens.issue(
@@ -63,7 +64,7 @@ def check_answers(reset_token: str, answers: list[tuple[int, str]]) -> str:
     if reset is None or reset.get("stage") != "answers":
         raise ResetTokenInvalid()
     key = reset["username"]
-    counter = f"reset#{key}"
+    counter = limits.reset_counter(key)
     if limits.cap_at(counter, FAILED_RESETS_CAP, BLOCK_S) is None:
         raise limits.TooManyAttempts(retry_after=limits.retry_after(counter))
     account = _resettable(key) if reset.get("real") else None
@@ -71,26 +72,13 @@ def check_answers(reset_token: str, answers: list[tuple[int, str]]) -> str:
         raise ResetFailed()
     limits.clear(counter)
     next_token = tokens.new_token()
-    expires = int(reset["expires_at"])
+    # The password step keeps the deadline of the first step.
+    successor = tokens.item_until(
+        "reset", next_token, int(reset["expires_at"]), username=key, stage="password", real=True
+    )
     try:
-        store.transact(
-            [
-                store.op_delete("tokens", tokens.key("reset", reset_token)),
-                store.op_put(
-                    "tokens",
-                    {
-                        "pk": tokens.key("reset", next_token),
-                        "kind": "reset",
-                        "username": key,
-                        "stage": "password",
-                        "real": True,
-                        "expires_at": expires,
-                        "ttl": expires,
-                    },
-                ),
-            ]
-        )
-    except TransactionCanceled:
+        stored_tokens.exchange(tokens.key("reset", reset_token), successor)
+    except TokenGone:
         raise ResetTokenInvalid() from None
     return next_token
 
@@ -103,56 +91,33 @@ def set_password(reset_token: str, password: str, confirm: str) -> str:
     account = _resettable(reset["username"])
     if account is None:
         raise ResetTokenInvalid()
-    student = sis.get_student(account["student_id"])
-    username = identity.student_username(account["student_id"])
+    student = sis.get_student(account.student_id)
     passwords.check_password(
         password,
         confirm,
-        personal=[student.given_name, student.family_name, account["student_id"], username]
-        if student
-        else [account["student_id"], username],
-        previous_hashes=account.get("password_history", [])[: passwords.HISTORY_SIZE],
+        personal=account.personal_values(sis.names_of(student)),
+        previous_hashes=account.recent_passwords(),
     )
-    new_hash = passwords.hash_secret(password)
-    history = [new_hash, *account.get("password_history", [])][: passwords.HISTORY_SIZE]
-    updated = {
-        **account,
-        "password_hash": new_hash,
-        "password_history": history,
-        "session_epoch": int(account.get("session_epoch", 0)) + 1,
-    }
+    changed = account.with_password(passwords.hash_secret(password))
     try:
-        store.transact(
-            [
-                store.op_delete("tokens", tokens.key("reset", reset_token)),
-                store.op_put(
-                    "accounts",
-                    updated,
-                    "session_epoch = :epoch AND claimed_gen = :gen",
-                    {
-                        ":epoch": int(account.get("session_epoch", 0)),
-                        ":gen": account["claimed_gen"],
-                    },
-                ),
-            ]
-        )
-    except TransactionCanceled:
+        stored_accounts.complete_reset(changed, account, tokens.key("reset", reset_token))
+    except (TokenGone, AccountChanged):
         raise ResetTokenInvalid() from None
-    return username
+    return account.username
 
 
-def _resettable(key: str) -> dict[str, Any] | None:
+def _resettable(key: str) -> Account | None:
     """The claimed, active student account behind a username, or None."""
-    account, generation = store.account_with_generation(key)
-    if account is None or account.get("role") != "student" or not is_claimed(account, generation):
+    account, generation = stored_accounts.with_generation(key)
+    if account is None or account.role != "student":
         return None
-    student = sis.get_student(account["student_id"])
-    return account if student is not None and student.active else None
+    holder_active = sis.is_active(sis.holder_of(account))
+    return account if account.resettable(generation, holder_active) else None
 
 
-def _answers_match(account: dict[str, Any] | None, answers: list[tuple[int, str]]) -> bool:
+def _answers_match(account: Account | None, answers: list[tuple[int, str]]) -> bool:
     """All three answers right; every answer is hashed so timing says nothing about which."""
-    stored = (account or {}).get("answers", {})
+    stored = account.answers if account else {}
     results = []
     for question_id, answer in answers:
         try:

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import clock, sis, tokens
+from .account import Account
 from .errors import DomainError
-from .storage import accounts as store
+from .storage import accounts as stored_accounts
 
 IDLE_TIMEOUT_S = 60 * 60
 ABSOLUTE_TIMEOUT_S = 12 * 60 * 60
@@ -17,13 +18,13 @@ TOUCH_AFTER_S = 60
 
 
 class SessionInvalid(DomainError):
-    """Your session has ended. Please log in again."""
+    """The token names no live session (ended, expired, or the account changed)."""
 
     code = "session_invalid"
 
 
 class PasswordChangeRequired(DomainError):
-    """You must change your password before continuing."""
+    """A temporary password must be changed before anything else."""
 
     code = "password_change_required"
 
@@ -35,30 +36,28 @@ class Session:
     token: str
     username: str
     role: str
-    account: dict[str, Any]
+    account: Account
 
     @property
     def must_change_password(self) -> bool:
         """True while a temporary password is in use."""
-        return bool(self.account.get("must_change_password"))
+        return self.account.must_change_password
 
 
-def new(account: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def new(account: Account) -> tuple[str, dict[str, Any]]:
     """A session token and its item, for an account that just proved its password."""
     now = int(clock.now())
     token = tokens.new_token()
-    expires = now + ABSOLUTE_TIMEOUT_S
-    return token, {
-        "pk": tokens.key("session", token),
-        "kind": "session",
-        "username": account["pk"],
-        "role": account["role"],
-        "epoch": int(account.get("session_epoch", 0)),
-        "created_at": now,
-        "last_seen": now,
-        "expires_at": expires,
-        "ttl": expires,
-    }
+    return token, tokens.item(
+        "session",
+        token,
+        ABSOLUTE_TIMEOUT_S,
+        username=account.key,
+        role=account.role,
+        epoch=account.session_epoch,
+        created_at=now,
+        last_seen=now,
+    )
 
 
 def authenticate(authorization: str | None, *, allow_password_change: bool = False) -> Session:
@@ -71,8 +70,9 @@ def authenticate(authorization: str | None, *, allow_password_change: bool = Fal
     if now - int(item["last_seen"]) > IDLE_TIMEOUT_S:
         tokens.revoke("session", token)
         raise SessionInvalid()
-    account, generation = store.account_with_generation(item["username"])
-    if account is None or not still_valid(account, generation, int(item["epoch"])):
+    account, generation = stored_accounts.with_generation(item["username"])
+    holder_active = account is not None and sis.is_active(sis.holder_of(account))
+    if account is None or not account.session_valid(int(item["epoch"]), generation, holder_active):
         tokens.revoke("session", token)
         raise SessionInvalid()
     if now - int(item["last_seen"]) > TOUCH_AFTER_S:
@@ -81,21 +81,6 @@ def authenticate(authorization: str | None, *, allow_password_change: bool = Fal
     if session.must_change_password and not allow_password_change:
         raise PasswordChangeRequired()
     return session
-
-
-def still_valid(account: dict[str, Any], generation: int, epoch: int) -> bool:
-    """False once the account changed password, was disabled, reset or left the SIS."""
-    if int(account.get("session_epoch", 0)) != epoch or account.get("disabled"):
-        return False
-    if account["role"] == "student":
-        if account.get("claimed_gen") != generation:
-            return False
-        student = sis.get_student(account["student_id"])
-        return student is not None and student.active
-    if account["role"] == "parent":
-        guardian = sis.get_guardian(account["guardian_id"])
-        return guardian is not None and guardian.active
-    return True
 
 
 def end(authorization: str | None) -> None:

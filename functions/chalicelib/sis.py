@@ -1,22 +1,8 @@
 """Read model of the SIS mirror: students, guardians, links, schedules, attendance, grades.
 
-Layout of the `sis` table (keys pk, sk; index gsi1 on gsi1pk, gsi1sk), written only by
-`portal sis import` (portal/sis/items.py builds the items):
-
-| pk | sk | what |
-| --- | --- | --- |
-| org#<sourcedId> | profile | school: name, type, identifier |
-| student#<identifier> | profile | student (gsi1: sourced#<sourcedId> / student) |
-| guardian#<sourcedId> | profile | guardian |
-| guardian#<gid> | link#<identifier> | link, portal_access (gsi1: student#<id> / link#<gid>) |
-| household#<sourcedId> | profile | phone, addresses, members |
-| year#<schoolYear> | year / term#<sourcedId> | the school year session and its terms |
-| student#<identifier> | class#<classSourcedId> | one class of the student's schedule |
-| student#<identifier> | att#<YYYY-MM-DD>#<sourcedId> | one attendance record |
-| student#<identifier> | grade#<classSourcedId>#<lineItemSourcedId> | one gradebook line |
-
-Profiles of people who left the export stay with active=false (first_seen_at is kept); callers
-decide visibility from that flag, so every function here returns inactive records as well.
+The mirror is written only by `portal sis import`; storage/sis.py documents its layout.
+Profiles of people who left the export stay with active=false (first_seen_at is kept);
+callers decide visibility from that flag, so every function here returns inactive records too.
 """
 
 from __future__ import annotations
@@ -24,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .storage import sis as store
+from .account import Account
+from .storage import sis as mirror
 
 
 @dataclass(frozen=True)
@@ -91,68 +78,87 @@ def _guardian(item: dict[str, Any]) -> Guardian:
 
 def get_student(student_id: str) -> Student | None:
     """The student with this 7-digit identifier, active or not, or None."""
-    item = store.get(f"student#{student_id}", "profile")
+    item = mirror.student(student_id)
+    return _student(item) if item else None
+
+
+def student_from_profile(item: dict[str, Any] | None) -> Student | None:
+    """A student from a profile read elsewhere (a login reads it in its own batch)."""
     return _student(item) if item else None
 
 
 def get_guardian(guardian_id: str) -> Guardian | None:
     """The guardian with this sourcedId, active or not, or None."""
-    item = store.get(f"guardian#{guardian_id}", "profile")
+    item = mirror.guardian(guardian_id)
     return _guardian(item) if item else None
+
+
+def holder_of(account: Account) -> Student | Guardian | None:
+    """The person the SIS lists behind a student or parent account (staff: None)."""
+    if account.role == "student":
+        return get_student(account.student_id)
+    if account.role == "parent":
+        return get_guardian(account.guardian_id)
+    return None
+
+
+def is_active(person: Student | Guardian | None) -> bool:
+    """Whether the SIS still lists this person (None: nobody)."""
+    return person is not None and person.active
+
+
+def names_of(person: Student | Guardian | None) -> list[str]:
+    """Given and family name of a person, for the password rules."""
+    return [person.given_name, person.family_name] if person else []
 
 
 def students_of_guardian(guardian_id: str) -> list[tuple[Student, bool]]:
     """Every student linked to the guardian, with the link's portal_access flag."""
-    links = store.query(f"guardian#{guardian_id}", "link#")
+    links = mirror.links_of_guardian(guardian_id)
     access = {link["student_id"]: bool(link.get("portal_access", True)) for link in links}
-    profiles = store.get_many((f"student#{sid}", "profile") for sid in access)
-    students = sorted((_student(p) for p in profiles), key=lambda s: s.student_id)
+    students = sorted((_student(p) for p in mirror.students(access)), key=lambda s: s.student_id)
     return [(s, access[s.student_id]) for s in students]
 
 
 def guardians_of_student(student_id: str) -> list[tuple[Guardian, bool]]:
     """Every guardian linked to the student, with the link's portal_access flag."""
-    links = store.query_index(f"student#{student_id}", "link#")
+    links = mirror.links_of_student(student_id)
     access = {link["guardian_id"]: bool(link.get("portal_access", True)) for link in links}
-    profiles = store.get_many((f"guardian#{gid}", "profile") for gid in access)
-    guardians = sorted((_guardian(p) for p in profiles), key=lambda g: g.guardian_id)
+    guardians = sorted(
+        (_guardian(p) for p in mirror.guardians(access)), key=lambda g: g.guardian_id
+    )
     return [(g, access[g.guardian_id]) for g in guardians]
 
 
-def _strip_keys(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Items without their table keys, which are storage details."""
-    hidden = {"pk", "sk", "gsi1pk", "gsi1sk"}
-    return [{k: v for k, v in item.items() if k not in hidden} for item in items]
+def student_name_by_sourced_id(sourced_id: str) -> str | None:
+    """A student's name by OneRoster sourcedId (student sourcedIds never leave the API)."""
+    item = mirror.student_by_sourced_id(sourced_id)
+    return f"{item['given_name']} {item['family_name']}" if item else None
 
 
 def schedule(student_id: str) -> list[dict[str, Any]]:
     """The student's classes (class_id, title, course, periods, room, teachers, terms...)."""
-    rows = _strip_keys(store.query(f"student#{student_id}", "class#"))
+    rows = mirror.classes_of(student_id)
     return sorted(rows, key=lambda c: (c.get("periods") or [""], c.get("title", ""), c["class_id"]))
 
 
 def attendance(student_id: str) -> list[dict[str, Any]]:
     """The student's attendance records (date, status, class_id, class_title), oldest first."""
-    return _strip_keys(store.query(f"student#{student_id}", "att#"))
+    return mirror.attendance_of(student_id)
 
 
 def grades(student_id: str) -> list[dict[str, Any]]:
     """The student's gradebook lines, grouped by class, with status scored/late/missing/pending."""
-    return _strip_keys(store.query(f"student#{student_id}", "grade#"))
+    return mirror.grade_lines_of(student_id)
 
 
 def household(household_id: str) -> dict[str, Any] | None:
     """Phone, primary_address, mailing_address and members (sourcedIds) of a household."""
-    item = store.get(f"household#{household_id}", "profile")
-    if item is None:
-        return None
-    return {"household_id": household_id, **_strip_keys([item])[0]}
+    item = mirror.household(household_id)
+    return {"household_id": household_id, **item} if item is not None else None
 
 
 def terms(school_year: int) -> list[dict[str, Any]]:
     """The terms of a school year (sourced_id, title, type, start, end), by start date."""
-    rows = [
-        {"sourced_id": item["sk"].removeprefix("term#"), **_strip_keys([item])[0]}
-        for item in store.query(f"year#{school_year}", "term#")
-    ]
+    rows = mirror.terms_of(school_year)
     return sorted(rows, key=lambda t: (t.get("start", ""), t.get("end", ""), t["sourced_id"]))

@@ -9,36 +9,28 @@ import uuid
 from typing import Any
 
 from . import audit, clock, identity, passwords, sis
-from .errors import ConditionFailed, DomainError, InvalidRequest, NotFound, TransactionCanceled
+from .account import Account
+from .errors import DomainError, InvalidRequest, NotFound
 from .sessions import Session
-from .storage import accounts as store
+from .storage import accounts as stored_accounts
+from .storage import tickets as stored_tickets
 
 ROLES = ("teacher", "technician", "school_admin", "district_admin")
 STAFF_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{2,63}")
 
 
 class Forbidden(DomainError):
-    """You are not allowed to do this."""
+    """Out of role or out of school."""
 
     code = "forbidden"
 
 
-class UsernameTaken(DomainError):
-    """This username is already taken."""
-
-    code = "username_taken"
-
-
-def require(session: Session, role: str, school: str | None = None) -> dict[str, Any]:
+def require(session: Session, role: str, school: str | None = None) -> Account:
     """The caller's staff account if it has at least `role` (and reaches `school`)."""
     account = session.account
-    if account.get("role") != "staff" or ROLES.index(account["staff_role"]) < ROLES.index(role):
+    if account.role != "staff" or ROLES.index(account.staff_role) < ROLES.index(role):
         raise Forbidden()
-    if (
-        school is not None
-        and account["staff_role"] != "district_admin"
-        and account.get("school") != school
-    ):
+    if school is not None and account.staff_role != "district_admin" and account.school != school:
         raise Forbidden()
     return account
 
@@ -62,22 +54,15 @@ def add_staff(username: str, role: str, school: str | None) -> str:
     if role != "district_admin" and not school:
         raise InvalidRequest(f"a {role} belongs to one school: give --school", field="school")
     secret = temporary_password()
-    item = {
-        "pk": identity.username_key(username),
-        "role": "staff",
-        "staff_role": role,
-        "school": school if role != "district_admin" else None,
-        "password_hash": passwords.hash_secret(secret),
-        "password_history": [],
-        "must_change_password": True,
-        "session_epoch": 0,
-        "created_at": clock.iso(clock.now()),
-    }
-    try:
-        store.put("accounts", item, if_absent=True)
-    except ConditionFailed:
-        raise UsernameTaken() from None
-    audit.record("cli", "staff_add", item["pk"], role=role)
+    account = Account(
+        key=identity.username_key(username),
+        role="staff",
+        staff_role=role,
+        school=school if role != "district_admin" else None,
+        created_at=clock.iso(clock.now()),
+    ).first_password(passwords.hash_secret(secret), temporary=True)
+    stored_accounts.create(account)
+    audit.record("cli", "staff_add", account.key, role=role)
     return secret
 
 
@@ -90,8 +75,7 @@ def open_ticket(session: Session, student_id: str, reason: str) -> dict[str, Any
     staff = require(session, "teacher", student.school)
     now = clock.now()
     ticket_id = str(uuid.uuid4())
-    store.put(
-        "tickets",
+    stored_tickets.open_ticket(
         {
             "pk": ticket_id,
             "school": student.school,
@@ -99,70 +83,52 @@ def open_ticket(session: Session, student_id: str, reason: str) -> dict[str, Any
             "status": "open",
             "student_id": sid,
             "reason": reason,
-            "created_by": staff["pk"],
+            "created_by": staff.key,
             "created_at": clock.iso(now),
-        },
+        }
     )
-    audit.record(staff["pk"], "ticket_open", sid, ticket_id=ticket_id)
+    audit.record(staff.key, "ticket_open", sid, ticket_id=ticket_id)
     return {"ticket_id": ticket_id, "status": "open"}
 
 
 def list_tickets(session: Session, status: str, school: str | None) -> list[dict[str, Any]]:
     """Tickets of the caller's school (a district admin names the school)."""
     account = require(session, "teacher")
-    target = (
-        school if account["staff_role"] == "district_admin" and school else account.get("school")
-    )
+    target = school if account.staff_role == "district_admin" and school else account.school
     if target is None:
         raise InvalidRequest("Give ?school=<org sourcedId>.", field="school")
     require(session, "teacher", target)
     if status not in ("open", "resolved"):
         raise InvalidRequest("status is open or resolved", field="status")
-    items = store.query_index("tickets", "by_school", "school", target, f"{status}#")
-    return [_public_ticket(t) for t in items]
+    return [_public_ticket(t) for t in stored_tickets.of_school(target, status)]
 
 
 def resolve_ticket(session: Session, ticket_id: str) -> dict[str, Any]:
     """A technician resolves a ticket: the student's account becomes unclaimed."""
-    ticket = store.get("tickets", ticket_id) if len(ticket_id) <= 64 else None
+    ticket = stored_tickets.get(ticket_id) if 0 < len(ticket_id) <= 64 else None
     if ticket is None:
         raise NotFound()
     staff = require(session, "technician", ticket["school"])
     if ticket["status"] != "open":
         return _public_ticket(ticket)
-    key = identity.username_key(identity.student_username(ticket["student_id"]))
     now = clock.iso(clock.now())
-    operations = [
-        store.op_put(
-            "tickets",
-            {
-                **ticket,
-                "status": "resolved",
-                "sort": f"resolved#{now}",
-                "resolved_by": staff["pk"],
-                "resolved_at": now,
-            },
-            "#st = :open",
-            {":open": "open"},
-            {"#st": "status"},
-        )
-    ]
-    account = store.get("accounts", key)
-    if account is not None:
-        unclaimed = {k: v for k, v in account.items() if k not in ("claimed_gen", "answers")}
-        unclaimed["session_epoch"] = int(account.get("session_epoch", 0)) + 1
-        operations.append(store.op_put("accounts", unclaimed))
-    try:
-        store.transact(operations)
-    except TransactionCanceled:
-        return _public_ticket(store.get("tickets", ticket_id) or ticket)
-    audit.record(staff["pk"], "ticket_resolve", ticket["student_id"], ticket_id=ticket_id)
+    resolved = {
+        **ticket,
+        "status": "resolved",
+        "sort": f"resolved#{now}",
+        "resolved_by": staff.key,
+        "resolved_at": now,
+    }
+    account = stored_accounts.get(identity.student_key(ticket["student_id"]))
+    if not stored_tickets.resolve(resolved, account.unclaimed() if account else None):
+        return _public_ticket(stored_tickets.get(ticket_id) or ticket)
+    audit.record(staff.key, "ticket_resolve", ticket["student_id"], ticket_id=ticket_id)
     return _public_ticket({**ticket, "status": "resolved", "resolved_at": now})
 
 
 def reset_all_students(actor: str) -> int:
     """The new-school-year reset: one write makes every student account unclaimed."""
-    generation = store.bump_generation()
+    generation = stored_accounts.start_new_school_year()
     audit.record(actor, "reset_all_students", "students", generation=generation)
     return generation
 

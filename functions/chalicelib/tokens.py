@@ -7,8 +7,7 @@ import secrets
 from typing import Any
 
 from . import clock
-from .errors import ConditionFailed
-from .storage import accounts as store
+from .storage import tokens as stored
 
 # A token is only ever compared by its hash, so a leaked table does not leak live tokens.
 MAX_TOKEN_LENGTH = 128
@@ -25,19 +24,30 @@ def digest(secret: str) -> str:
 
 
 def key(kind: str, token: str) -> str:
-    """Table key of a token of one kind."""
-    return f"{kind}#{digest(token)}"
+    """The stored id of a token of one kind."""
+    return stored.token_id(kind, digest(token))
+
+
+def item(kind: str, token: str, lifetime_s: int, **attributes: Any) -> dict[str, Any]:
+    """What is stored of a new token valid for lifetime_s seconds."""
+    return item_until(kind, token, int(clock.now()) + lifetime_s, **attributes)
+
+
+def item_until(kind: str, token: str, expires_at: int, **attributes: Any) -> dict[str, Any]:
+    """What is stored of a new token: its id, kind, expiry and what it carries."""
+    return {
+        "pk": key(kind, token),
+        "kind": kind,
+        "expires_at": expires_at,
+        "ttl": expires_at,
+        **attributes,
+    }
 
 
 def issue(kind: str, lifetime_s: int, **attributes: Any) -> str:
     """Store a new token of `kind` valid for lifetime_s seconds; return the token itself."""
     token = new_token()
-    expires = int(clock.now()) + lifetime_s
-    store.put(
-        "tokens",
-        {"pk": key(kind, token), "kind": kind, "expires_at": expires, "ttl": expires, **attributes},
-        if_absent=True,
-    )
+    stored.add(item(kind, token, lifetime_s, **attributes))
     return token
 
 
@@ -45,28 +55,18 @@ def load(kind: str, token: object) -> dict[str, Any] | None:
     """The live token item, or None for anything unknown, expired or malformed."""
     if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
         return None
-    item = store.get("tokens", key(kind, token))
+    found = stored.get(key(kind, token))
     # DynamoDB's TTL deletes lazily (up to days later): expiry is checked here, always.
-    if item is None or int(item.get("expires_at", 0)) <= clock.now():
+    if found is None or int(found.get("expires_at", 0)) <= clock.now():
         return None
-    return item
+    return found
 
 
 def revoke(kind: str, token: str) -> None:
     """Delete a token whether or not it still exists."""
-    store.delete("tokens", key(kind, token))
+    stored.revoke(key(kind, token))
 
 
 def update(kind: str, token: str, values: dict[str, Any]) -> bool:
     """Set attributes on a live token; False when it vanished meanwhile."""
-    try:
-        store.update(
-            "tokens",
-            key(kind, token),
-            values,
-            condition="attribute_exists(pk) AND expires_at > :now",
-            condition_values={":now": int(clock.now())},
-        )
-    except ConditionFailed:
-        return False
-    return True
+    return stored.update_live(key(kind, token), values, int(clock.now()))

@@ -8,10 +8,12 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from chalicelib import activation, claim, clock, sis, staff
-from chalicelib.storage import accounts as store
+from chalicelib import activation, claim, clock, passwords, sis, staff
+from chalicelib.storage import accounts as stored_accounts
 
 from .. import paths
+from ..notices.publish import publish
+from ..sis.importer import import_export
 
 DEMO_EXPORT = Path(__file__).parent / "sis"
 STAFF_SCHOOL = "mcgarrah-es"
@@ -32,15 +34,11 @@ def load() -> list[Account]:
     saved = _credentials_file()
     if sis.get_student("0393354") is not None:
         if saved.exists():
-            return [tuple(row) for row in json.loads(saved.read_text())]  # type: ignore[misc]
+            return [(who, name, secret) for who, name, secret in json.loads(saved.read_text())]
         return [("Demo district already loaded", "(accounts unknown)", "")]
-    from ..sis.importer import import_export
-
     first_seen = datetime.fromtimestamp(clock.now(), tz=UTC) - timedelta(hours=48)
     import_export(DEMO_EXPORT, entered_at=first_seen, progress=False)
-    from ..notices.publish import publish  # the demo's back-to-school notice: site, portal, PDFs
-
-    publish(paths.ROOT / "notices" / "back-to-school-2026-27.yml")
+    publish(paths.ROOT / "notices" / "back-to-school-2026-27.yml")  # site, portal, PDFs
     accounts: list[Account] = []
 
     greg_password = _password()
@@ -62,7 +60,7 @@ def load() -> list[Account]:
         password = _password()
         name = f"demo.{role.replace('_', '')}"
         staff.add_staff(name, role, None if role == "district_admin" else STAFF_SCHOOL)
-        store.update("accounts", name, _known_password(password))
+        _set_known_password(name, password)
         accounts.append((f"Staff: {role.replace('_', ' ')}", name, password))
 
     saved.parent.mkdir(parents=True, exist_ok=True)
@@ -71,9 +69,8 @@ def load() -> list[Account]:
     return accounts
 
 
-def _known_password(password: str) -> dict[str, object]:
+def _set_known_password(username: str, password: str) -> None:
     """Demo staff log in with the printed password directly (no forced change)."""
-    from chalicelib import passwords
-
-    digest = passwords.hash_secret(password)
-    return {"password_hash": digest, "password_history": [digest], "must_change_password": False}
+    account = stored_accounts.get(username)
+    assert account is not None
+    stored_accounts.save_password(account.first_password(passwords.hash_secret(password)), account)

@@ -5,9 +5,5 @@ A notice definition (notices/*.yml) holds only the facts that change from year t
 (templates/notices/<kind>/<lang>.md.j2), rendered by render.py into the site page, the email
 (text and HTML) and the printable PDF. publish.py puts it on the site and in the portal;
 send.py emails every guardian once per (address, language), exactly once across restarts.
+The languages are those of chalicelib.languages.
 """
-
-from __future__ import annotations
-
-LANGS = ("en", "fr", "es", "vi")
-DEFAULT_LANG = "en"

@@ -12,9 +12,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from chalicelib.storage import notices as store
+from chalicelib import languages
+from chalicelib.storage import sis as mirror
 
-from . import DEFAULT_LANG, LANGS
 from .definition import Definition
 from .render import Recipient
 
@@ -42,7 +42,7 @@ def resolve(notice: Definition) -> Audience:
     students: dict[str, tuple[str, str, bool]] = {}  # identifier → (given name, school, active)
     guardians: dict[str, dict[str, object]] = {}
     links: list[tuple[str, str]] = []
-    for item in store.scan_people():
+    for item in mirror.people():
         pk, sk = item["pk"], item["sk"]
         if pk.startswith("student#") and sk == "profile":
             students[pk[8:]] = (
@@ -67,8 +67,8 @@ def resolve(notice: Definition) -> Audience:
     audience = Audience(students=len({s for kids in children.values() for s in kids}))
     for guardian_id in sorted(children):
         guardian = guardians[guardian_id]
-        lang = str(guardian.get("language") or DEFAULT_LANG)
-        lang = lang if lang in LANGS else DEFAULT_LANG
+        lang = str(guardian.get("language") or languages.DEFAULT)
+        lang = lang if lang in languages.LANGUAGES else languages.DEFAULT
         address = normal_address(str(guardian.get("email", "")))
         audience.guardians += 1
         if address is None:

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
+from chalicelib import school_year as school_years
 from chalicelib.config import settings
 
 NOTICE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")  # as chalicelib.noticeboard accepts
@@ -119,12 +120,12 @@ class Definition(BaseModel):
     @property
     def year_start(self) -> date:
         """July 1 of the first year."""
-        return date(self.first_year, 7, 1)
+        return school_years.bounds(self.first_year + 1)[0]
 
     @property
     def year_end(self) -> date:
         """June 30 of the second year."""
-        return date(self.first_year + 1, 6, 30)
+        return school_years.bounds(self.first_year + 1)[1]
 
     @property
     def school(self) -> str | None:
@@ -149,7 +150,7 @@ class _Loader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"{key}: given twice", key_node.start_mark
@@ -195,7 +196,7 @@ def _valid_fields(data: dict[str, Any]) -> dict[str, Any]:
     """The fields of `data` that are valid on their own (so the rules can still be checked)."""
     valid = {}
     for name, info in Definition.model_fields.items():
-        if name in data:
+        if name in data and info.annotation is not None:
             try:
                 valid[name] = TypeAdapter(info.annotation).validate_python(data[name])
             except (ValidationError, TypeError):
@@ -225,7 +226,7 @@ def rules(fields: dict[str, Any]) -> list[str]:
                 f"school_year: {school_year!r} must be two years in a row, like 2026-2027"
             )
         else:
-            first, last = date(int(year.group(1)), 7, 1), date(int(year.group(2)), 6, 30)
+            first, last = school_years.bounds(int(year.group(2)))
             for name, day in days.items():
                 if not first <= day <= last:
                     problems.append(

@@ -14,14 +14,13 @@ import base64
 import email.policy
 import email.utils
 import hashlib
-import os
 import random
 import smtplib
 import time
 from collections.abc import Callable
 from functools import lru_cache
 
-from chalicelib.config import settings
+from chalicelib.config import LOCAL_HOST, settings
 
 from . import ses
 from .mailerrors import MailInDoubt, MailRejected, MailThrottled, MailUnavailable
@@ -113,10 +112,10 @@ class SmtpMailer:
     """One persistent SMTP connection (the local server on 127.0.0.1:PORTAL_SMTP_PORT)."""
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int | None = None, timeout: float = 30
+        self, host: str = LOCAL_HOST, port: int | None = None, timeout: float = 30
     ) -> None:
         self.host = host
-        self.port = port or int(os.environ.get("PORTAL_SMTP_PORT", "8025"))
+        self.port = port or settings().smtp_port
         self.timeout = timeout
         self._conn: smtplib.SMTP | None = None
 

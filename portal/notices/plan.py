@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.storage import notices as store
+from chalicelib.storage import deliveries
 
 from .audience import Audience, resolve
 from .definition import Definition
@@ -40,7 +40,7 @@ def plan(
 ) -> tuple[list[Task], Tally, list[Write], int]:
     """Tasks still to send, counts so far, no-address record writes, and the recipient count."""
     audience = audience or resolve(notice)
-    records = {item["sk"]: item for item in store.deliveries(notice.id)}
+    records = {item["sk"]: item for item in deliveries.of_notice(notice.id)}
     tally, tasks, writes = Tally(), [], []
     for recipient in audience.recipients:
         previous = records.get(f"{recipient.address}#{recipient.lang}")

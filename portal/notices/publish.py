@@ -16,12 +16,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chalicelib import noticeboard
-from chalicelib import sis as read_model
-from chalicelib.storage import sis as sis_store
+from chalicelib import noticeboard, school_year
+from chalicelib.languages import LANGUAGES
+from chalicelib.storage import sis as mirror
 
 from .. import paths
-from . import LANGS
 from .definition import Definition, NoticeInvalid, load
 from .pdf import print_html, to_pdf
 from .render import Renderer, check
@@ -42,7 +41,7 @@ def school_name(notice: Definition) -> str | None:
     """The audience school's name from the SIS, None for a district notice."""
     if notice.school is None:
         return None
-    org = sis_store.get(f"org#{notice.school}", "profile")
+    org = mirror.org(notice.school)
     if org is None:
         raise NoticeInvalid(
             [f"audience: school {notice.school!r} is not in the SIS (import the export first)"]
@@ -67,8 +66,8 @@ def publish(
     done = Published()
     # The portal first: the database is what is most likely to be down, and the site files
     # are cheap to write again.
-    day = read_model.today().isoformat()
-    for lang in LANGS:
+    day = school_year.today().isoformat()
+    for lang in LANGUAGES:
         parts = renderer.parts(lang)
         noticeboard.publish(
             notice.id,
@@ -80,7 +79,7 @@ def publish(
             school_name=school,
         )
         done.board.append(lang)
-    for lang in LANGS:
+    for lang in LANGUAGES:
         parts = renderer.parts(lang)
         folder = site / "docs" / lang / "notices"
         printable = print_html(renderer, lang)
@@ -111,7 +110,7 @@ def _home_entry(notice: Definition, renderer: Renderer) -> bytes:
     """site/notices.json: the current district notice, for the home pages."""
     languages = {
         lang: {key: renderer.parts(lang).labels[key] for key in ("title", "summary", "read_more")}
-        for lang in LANGS
+        for lang in LANGUAGES
     }
     current = {"current": {"id": notice.id, "languages": languages}}
     return (json.dumps(current, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -19,11 +19,11 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from chalicelib.errors import StorageUnavailable, TransactionCanceled
-from chalicelib.storage import notices as store
+from chalicelib.errors import StorageUnavailable, WriteConflict, WritesRefused
+from chalicelib.storage import deliveries
 
 Write = dict[str, Any]
-MAX_ITEMS = store.TRANSACT_MAX
+MAX_ITEMS = deliveries.GROUP_MAX
 RETRIES = 8
 
 
@@ -37,7 +37,7 @@ class RecordWriter:
 
     def __init__(
         self,
-        write: Callable[[list[Write]], None] = store.write_deliveries,
+        write: Callable[[list[Write]], None] = deliveries.write,
         sleep: Callable[[float], object] = time.sleep,
         max_items: int = MAX_ITEMS,
         linger: float = 0.0,
@@ -118,19 +118,14 @@ class RecordWriter:
                 self._write([w for _, _, w in pending])
                 self.calls += 1
                 break
-            except TransactionCanceled as cancelled:
-                refused = {
-                    n for n, r in enumerate(cancelled.reasons) if r == "ConditionalCheckFailed"
-                }
-                if refused:
-                    for n in refused:
-                        g, i, _ = pending[n]
-                        results[g][i] = False
-                    pending = [p for n, p in enumerate(pending) if n not in refused]
-                    continue
-                error: Exception = cancelled  # a conflict with another writer: back off, retry
-            except StorageUnavailable as down:
-                error = down
+            except WritesRefused as refused:
+                for n in refused.refused:
+                    g, i, _ = pending[n]
+                    results[g][i] = False
+                pending = [p for n, p in enumerate(pending) if n not in refused.refused]
+                continue
+            except (WriteConflict, StorageUnavailable) as err:
+                error: Exception = err  # another writer or a busy database: back off, retry
             attempt += 1
             if attempt > RETRIES:
                 for _, future in batch:

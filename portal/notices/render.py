@@ -10,21 +10,18 @@ Dates are formatted by Babel for the language; a variable without a value is an 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import markdown
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError
 from markupsafe import Markup
 
 from chalicelib.config import settings
+from chalicelib.languages import LANGUAGES
 
 from .. import paths
-from . import LANGS
 from .definition import Definition, NoticeInvalid
 from .formats import hours, join, long_date
 from .text import colon, html_to_text
@@ -69,31 +66,6 @@ class Message:
     html: str
 
 
-def site_url() -> str:
-    """The site's public address: PORTAL_SITE_URL, else mkdocs.yml's site_url (ends with /)."""
-    url = os.environ.get("PORTAL_SITE_URL", "").strip() or _mkdocs_site_url()
-    return url if url.endswith("/") else url + "/"
-
-
-@lru_cache(maxsize=1)
-def _mkdocs_site_url() -> str:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    def env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-        if isinstance(node, yaml.SequenceNode):
-            names = [str(v) for v in loader.construct_sequence(node)]
-            *variables, default = names if len(names) > 1 else [*names, ""]
-        else:
-            variables, default = [str(loader.construct_scalar(node))], ""  # type: ignore[arg-type]
-        return next((os.environ[v] for v in variables if os.environ.get(v)), default)
-
-    Loader.add_constructor("!ENV", env_tag)
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    config = yaml.load(paths.MKDOCS_YML.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506
-    return str(config.get("site_url") or "http://127.0.0.1:8000/")
-
-
 def environments(templates: Path) -> tuple[Environment, Environment]:
     """Jinja environments for Markdown/text (no escaping) and HTML (autoescaped)."""
     common: dict[str, Any] = {
@@ -123,7 +95,7 @@ class Renderer:
         self, notice: Definition, site: str | None = None, templates: Path = paths.TEMPLATES
     ) -> None:
         self.notice = notice
-        self.site = site or site_url()
+        self.site = site or settings().site_url  # PORTAL_SITE_URL, ends with /
         self.text_env, self.html_env = environments(templates)
         self.district = settings().district_name
         self._parts: dict[str, Parts] = {}
@@ -252,7 +224,7 @@ def check(notice: Definition, templates: Path = paths.TEMPLATES) -> None:
         renderer = Renderer(notice, "https://site.invalid/", templates)
     except TemplateError as err:
         raise NoticeInvalid([f"templates/email: {err.message or err}"]) from None
-    for lang in LANGS:
+    for lang in LANGUAGES:
         name = language_template(notice.kind, lang)
         try:
             template = text_env.get_template(name)
@@ -271,7 +243,7 @@ def check(notice: Definition, templates: Path = paths.TEMPLATES) -> None:
                 except TemplateError as err:
                     problems.append(f"{name}: {block} ({output}): {err}")
     if not problems:
-        for lang in LANGS:
+        for lang in LANGUAGES:
             try:
                 renderer.message(Recipient("family@example.org", lang, ("Ana",), ("Ben",)))
             except TemplateError as err:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from rich.console import Group, RenderableType
 from rich.table import Table
 
-from . import LANGS
+from chalicelib.languages import LANGUAGES
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Counts:
 class Tally:
     """Counts of every language, safe to update from several threads."""
 
-    langs: dict[str, Counts] = field(default_factory=lambda: {lang: Counts() for lang in LANGS})
+    langs: dict[str, Counts] = field(default_factory=lambda: {lang: Counts() for lang in LANGUAGES})
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, lang: str, what: str, count: int = 1) -> None:

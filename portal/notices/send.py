@@ -32,13 +32,21 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.config import settings
-from chalicelib.errors import StorageUnavailable, TransactionCanceled
-from chalicelib.storage import notices as store
+from chalicelib.errors import StorageUnavailable, WriteConflict
+from chalicelib.storage import deliveries
 
 from .audience import Audience
 from .definition import Definition
 from .limiter import TokenBucket
-from .mailer import MailInDoubt, MailRejected, MailUnavailable, message_id, mime, sender_of
+from .mailer import (
+    MailInDoubt,
+    MailRejected,
+    MailUnavailable,
+    from_settings,
+    message_id,
+    mime,
+    sender_of,
+)
 from .plan import Task, plan
 from .records import RecordWriter, Write
 from .render import Recipient, Renderer
@@ -189,7 +197,7 @@ class Run:
         r = task.recipient
         try:
             claimed = future.result()[-1]
-        except (StorageUnavailable, TransactionCanceled) as err:
+        except (StorageUnavailable, WriteConflict) as err:
             self.fail_run(f"the database did not answer ({err})")
             self.tally.add(r.lang, "not_sent")
             self.next_claim(task_done=True)
@@ -270,8 +278,8 @@ def send(
     stop = stop or threading.Event()
     renderer = renderer or Renderer(notice)
     tasks, tally, no_address, recipients = plan(notice, dry_run, audience)
-    from_header, sender = sender_of(notice.sender and notice.sender.name,
-                                    notice.sender and notice.sender.email)  # fmt: skip
+    given = notice.sender
+    from_header, sender = sender_of(given.name if given else None, given.email if given else None)
     domain = sender.rsplit("@", 1)[1]
     started(len(tasks))
     if dry_run:  # render every message (any error shows now) and count; send and write nothing
@@ -283,8 +291,6 @@ def send(
             tally.add(r.lang, "sent")
             progress(1)
         return Outcome(tally, recipients, seconds=time.monotonic() - began)
-    from .mailer import from_settings
-
     limit = in_flight or default_in_flight(rate)
     # With several messages under way, wait a moment for more record writes to share a call.
     writer = RecordWriter(linger=LINGER if limit > 1 else 0.0)
@@ -297,8 +303,8 @@ def send(
               bucket or TokenBucket(rate, sleep=stop.wait), from_header, sender, domain, progress,
               prepare, workers=workers)  # fmt: skip
     try:
-        for start in range(0, len(no_address), store.TRANSACT_MAX):
-            writer.submit(no_address[start : start + store.TRANSACT_MAX]).result()
+        for start in range(0, len(no_address), deliveries.GROUP_MAX):
+            writer.submit(no_address[start : start + deliveries.GROUP_MAX]).result()
         first = [run.todo.popleft() for _ in range(min(limit, len(run.todo)))]
         run.outstanding = len(first)
         if not first:
@@ -318,7 +324,7 @@ def send(
             thread.start()
         for thread in threads:
             thread.join()
-    except (StorageUnavailable, TransactionCanceled) as err:
+    except (StorageUnavailable, WriteConflict) as err:
         run.fail_run(f"the database did not answer ({err})")
     finally:
         writer.close()

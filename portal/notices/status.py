@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.storage import notices as store
+from chalicelib.storage import deliveries
 
 from .report import Tally
 
@@ -12,7 +12,7 @@ STATES = {"sent": "sent", "sending": "in_doubt", "no_address": "no_address"}
 def status(notice_id: str) -> tuple[Tally, int]:
     """Counts per language from the records (sent, in doubt, failed, no address), and records."""
     tally = Tally()
-    records = store.deliveries(notice_id)
+    records = deliveries.of_notice(notice_id)
     for item in records:
         lang = str(item.get("lang", "en"))
         state = str(item.get("state", ""))

@@ -88,8 +88,9 @@ def read_stored(step: Step) -> Stored:
             pk, sk = store.key_of(item)
             stored.keys.add((pk, sk))
             stored.contents.add_hash(store.fingerprint(item))
-            if sk == "profile" and pk.startswith("student#") and "first_seen_at" in item:
-                stored.first_seen[pk.removeprefix("student#")] = int(item["first_seen_at"]["N"])
+            first_seen = store.first_seen_of(item) if sk == "profile" else None
+            if first_seen is not None and pk.startswith("student#"):
+                stored.first_seen[pk.removeprefix("student#")] = first_seen
         step.advance(len(page))
     stored.keys.freeze()
     stored.contents.freeze()
@@ -139,7 +140,7 @@ def _retire(stored: Stored, fresh: Hashes, summary: ImportSummary, step: Step,
                     continue
                 kind = kind_of(*key)
                 if kind in PEOPLE and key[1] == "profile":
-                    if item.get("active", {}).get("BOOL"):
+                    if store.is_active(item):
                         profiles.append(key)
                     else:
                         summary.unchanged[kind] += 1  # already inactive

@@ -13,7 +13,7 @@ from typing import Any
 
 from portal.sis.csvfiles import Errors, is_tobedeleted
 from portal.sis.model import Export, Klass, LineItem, Person
-from portal.sis.validate import open_file
+from portal.sis.validator import open_file
 
 Item = dict[str, Any]
 KINDS = ("schools", "terms", "households", "guardians", "links", "students", "classes",

@@ -1,11 +1,8 @@
-"""OneRoster 1.1 bulk CSV layout: file names, exact headers, vocabularies and school years."""
+"""OneRoster 1.1 bulk CSV layout: file names, exact headers and vocabularies."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 MANIFEST = "manifest.csv"
 
@@ -126,10 +123,6 @@ SCORE_STATUSES: tuple[str, ...] = (
 )
 ATTENDANCE_STATUSES: tuple[str, ...] = ("present", "excused", "unexcused", "tardy", "exempt",
                                         "unknown")  # fmt: skip
-LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "vi")
-DEFAULT_LANGUAGE = "en"
-SCHOOL_YEAR_START_MONTH = 7  # a school year runs July 1 to June 30
-DEFAULT_DISTRICT_TZ = "America/New_York"
 
 
 def join_ids(values: Iterable[str]) -> str:
@@ -150,19 +143,3 @@ def manifest_rows(present: Iterable[str]) -> list[list[str]]:
              for entry in MANIFEST_FILE_ENTRIES]  # fmt: skip
     rows += [["source.systemName", SOURCE_SYSTEM_NAME], ["source.systemCode", SOURCE_SYSTEM_CODE]]
     return rows
-
-
-def school_year_of(day: date) -> int:
-    """OneRoster schoolYear holding `day`: the year the school year ends in."""
-    return day.year + 1 if day.month >= SCHOOL_YEAR_START_MONTH else day.year
-
-
-def school_year_bounds(year: int) -> tuple[date, date]:
-    """First and last day (July 1, June 30) of the school year ending in `year`."""
-    return date(year - 1, SCHOOL_YEAR_START_MONTH, 1), date(year, SCHOOL_YEAR_START_MONTH - 1, 30)
-
-
-def current_school_year(tz: str | None = None) -> int:
-    """School year holding today in the district's time zone (`DISTRICT_TZ`)."""
-    zone = ZoneInfo(tz or os.environ.get("DISTRICT_TZ") or DEFAULT_DISTRICT_TZ)
-    return school_year_of(datetime.now(zone).date())

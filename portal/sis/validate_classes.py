@@ -7,14 +7,11 @@ when two hashes match, the file is read again to name the exact lines (a rare, s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
 
 from portal.sis import oneroster as ors
 from portal.sis.csvfiles import Errors, is_tobedeleted
 from portal.sis.model import Hashes, Klass, LineItem
-
-if TYPE_CHECKING:
-    from portal.sis.validate import Validator
+from portal.sis.validator import Validator, open_file
 
 ENROLLMENT_ROLES = (ors.STUDENT_ROLE, *ors.STAFF_ROLES)
 Key = Callable[[dict[str, str]], object]
@@ -22,7 +19,8 @@ Key = Callable[[dict[str, str]], object]
 
 def courses(v: Validator) -> None:
     """courses.csv: titles and codes shown on schedules."""
-    ex, seen = v.export, {}
+    ex = v.export
+    seen: dict[str, int] = {}
     for _, row in v.each("courses.csv"):
         sid = v.unique(row, seen)
         title = v.c.required(row, "title")
@@ -36,7 +34,8 @@ def courses(v: Validator) -> None:
 
 def classes(v: Validator) -> None:
     """classes.csv: title, course, room, school, terms and periods."""
-    ex, seen = v.export, {}
+    ex = v.export
+    seen: dict[str, int] = {}
     for _, row in v.each("classes.csv"):
         c = v.c
         sid = v.unique(row, seen)
@@ -93,7 +92,8 @@ def enrollments(v: Validator) -> None:
 
 def categories(v: Validator) -> None:
     """categories.csv: gradebook categories and their optional weights."""
-    ex, seen = v.export, {}
+    ex = v.export
+    seen: dict[str, int] = {}
     for _, row in v.each("categories.csv"):
         sid = v.unique(row, seen)
         title = v.c.required(row, "title")
@@ -104,7 +104,8 @@ def categories(v: Validator) -> None:
 
 def line_items(v: Validator) -> None:
     """lineItems.csv: assignments with dates, class, category and points possible."""
-    ex, seen = v.export, {}
+    ex = v.export
+    seen: dict[str, int] = {}
     for _, row in v.each("lineItems.csv"):
         c = v.c
         sid = v.unique(row, seen)
@@ -198,6 +199,4 @@ def _duplicates(v: Validator, name: str, keys: Hashes, key: Key, column: str,
 
 def _reread(v: Validator, name: str) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of a file already validated (its problems were reported the first time)."""
-    from portal.sis.validate import open_file
-
     return open_file(v.export.directory, name, Errors()).rows()

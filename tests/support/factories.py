@@ -7,7 +7,7 @@ import random
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.storage import accounts as store
+from chalicelib.storage import tables
 
 _ids = itertools.count(1)
 
@@ -33,7 +33,7 @@ def add_student(
 ) -> str:
     """Write a student profile; return the 7-digit ID."""
     sid = student_id or unique_student_id()
-    store.put(
+    tables.put_item(
         "sis",
         {
             "pk": f"student#{sid}",
@@ -59,9 +59,9 @@ def add_student(
 
 def set_active(student_id: str, active: bool) -> None:
     """Flip a student's SIS status as a later import would."""
-    item = store.get("sis", f"student#{student_id}", "profile")
+    item = tables.get_item("sis", {"pk": f"student#{student_id}", "sk": "profile"})
     assert item is not None
-    store.put("sis", {**item, "active": active})
+    tables.put_item("sis", {**item, "active": active})
 
 
 def staff_session(api: Any, role: str, school: str | None = "org-babb") -> str:

@@ -51,8 +51,8 @@ def private_tables(prefix: str) -> Iterator[None]:
 
 def generate_district(directory: Path, students: int, seed: int = 5) -> Path:
     """A synthetic district (portal sis generate), imported as first seen two days ago."""
-    from portal.sis.generate import generate_district as generate
     from portal.sis.importer import import_export
+    from portal.synthetic.generate import generate_district as generate
 
     generate(students, seed, directory)
     import_export(directory, entered_at=datetime.now(tz=UTC) - timedelta(hours=48), progress=False)

@@ -1,276 +1,239 @@
-"""DynamoDB operations for accounts, tokens, counters and the access log.
+"""Accounts (table `accounts`): reading them, and every change that must happen all at once.
 
-Item layouts (table `accounts`, key pk = lower-case username):
+Item layouts (key pk = lower-case username):
   student: role=student, student_id, claimed_gen (int, only while claimed), password_hash,
            password_history (newest first), answers {question id: hash}, session_epoch
-  parent:  role=parent, guardian_id, password_hash, password_history, session_epoch,
-           disabled (bool), must_change_password (bool)
-  staff:   role=staff, staff_role, school, password_hash, password_history, session_epoch,
-           must_change_password
+  parent:  role=parent, guardian_id, display_username, password_hash, password_history,
+           session_epoch, disabled, must_change_password, created_at
+  staff:   role=staff, staff_role, school, display_username, password_hash, password_history,
+           session_epoch, must_change_password, created_at
+  pk "guardian#<sourcedId>": username — the guardian's one parent account (usernames have no #)
   pk "#generation": gen (int) — bumped by the new-school-year reset; a student account is
            claimed only while its claimed_gen equals it, so the reset is one write.
-Table `tokens`, pk = "<kind>#<sha256 of the token>", ttl = epoch seconds (DynamoDB TTL).
-Table `limits`, pk = counter name: n (int), next_allowed_at (epoch), ttl.
-Table `events`, pk = "access#<username>" or "audit#<YYYY-MM-DD>", sk = "<iso time>#<random>".
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
-from ..errors import ConditionFailed
-from . import call, client, from_item, name, to_item
+from ..account import Account
+from ..errors import AccountChanged, AlreadyClaimed, TokenGone, UsernameTaken, WriteConflict
+from . import db
+from .db import Canceled, ConditionFailed
 
+TABLE = "accounts"
 GENERATION_KEY = "#generation"
+# Attributes an account item leaves out when they hold their default (the item shapes above).
+_OPTIONAL: dict[str, Any] = {
+    "display_username": "",
+    "created_at": "",
+    "student_id": "",
+    "claimed_gen": None,
+    "answers": {},
+    "guardian_id": "",
+    "staff_role": "",
+    "school": None,
+}
 
 
-def get(
-    table: str, pk: str, sk: str | None = None, consistent: bool = True
-) -> dict[str, Any] | None:
-    """One item as plain values, or None."""
-    key = {"pk": pk} if sk is None else {"pk": pk, "sk": sk}
-    found = call(
-        client().get_item, TableName=name(table), Key=to_item(key), ConsistentRead=consistent
+def to_item(account: Account) -> dict[str, Any]:
+    """The stored form of an account."""
+    values = asdict(account)
+    item: dict[str, Any] = {"pk": values.pop("key")}
+    for attr, value in values.items():
+        if attr in _OPTIONAL and value == _OPTIONAL[attr]:
+            continue
+        if attr in ("disabled", "must_change_password") and not value and account.role == "student":
+            continue  # students are never disabled nor given a temporary password
+        item[attr] = list(value) if isinstance(value, tuple) else value
+    return item
+
+
+def from_item(item: dict[str, Any]) -> Account:
+    """An account from its stored form."""
+    return Account(
+        key=item["pk"],
+        role=item["role"],
+        password_hash=item.get("password_hash", ""),
+        password_history=tuple(item.get("password_history", ())),
+        session_epoch=int(item.get("session_epoch", 0)),
+        must_change_password=bool(item.get("must_change_password", False)),
+        disabled=bool(item.get("disabled", False)),
+        display_username=item.get("display_username", ""),
+        created_at=item.get("created_at", ""),
+        student_id=item.get("student_id", ""),
+        claimed_gen=int(item["claimed_gen"]) if "claimed_gen" in item else None,
+        answers=dict(item.get("answers", {})),
+        guardian_id=item.get("guardian_id", ""),
+        staff_role=item.get("staff_role", ""),
+        school=item.get("school"),
     )
-    item = found.get("Item")
-    return from_item(item) if item else None
 
 
-def get_many(keys: list[tuple[str, str] | tuple[str, str, str]]) -> list[dict[str, Any] | None]:
-    """Items from several tables in one round trip, in order: (table, pk) or (table, pk, sk)."""
-    request: dict[str, Any] = {}
-    for table, pk, *sk in keys:
-        entry = request.setdefault(name(table), {"Keys": [], "ConsistentRead": True})
-        entry["Keys"].append(to_item({"pk": pk, "sk": sk[0]} if sk else {"pk": pk}))
-    found: dict[tuple[str, str, str], dict[str, Any]] = {}
-    while request:
-        page = call(client().batch_get_item, RequestItems=request)
-        for table_name, items in page.get("Responses", {}).items():
-            for raw in items:
-                item = from_item(raw)
-                found[(table_name, item["pk"], item.get("sk", ""))] = item
-        request = page.get("UnprocessedKeys") or {}
-    return [found.get((name(key[0]), key[1], key[2] if len(key) > 2 else "")) for key in keys]
+def _account(item: dict[str, Any] | None) -> Account | None:
+    return from_item(item) if item and "role" in item else None
 
 
-def write_many(puts: list[tuple[str, dict[str, Any]]], deletes: list[tuple[str, str]]) -> None:
-    """Unconditional puts and deletes across tables in one BatchWriteItem round trip."""
-    request: dict[str, list[dict[str, Any]]] = {}
-    for table, item in puts:
-        request.setdefault(name(table), []).append({"PutRequest": {"Item": to_item(item)}})
-    for table, pk in deletes:
-        request.setdefault(name(table), []).append({"DeleteRequest": {"Key": to_item({"pk": pk})}})
-    while request:
-        request = (
-            call(client().batch_write_item, RequestItems=request).get("UnprocessedItems") or {}
-        )
+def get(key: str) -> Account | None:
+    """The account with this (lower-case) username, or None."""
+    return _account(db.get(TABLE, {"pk": key}))
 
 
-def put(table: str, item: dict[str, Any], *, if_absent: bool = False) -> None:
-    """Write an item; with if_absent, raise ConditionFailed when the key exists."""
-    kwargs: dict[str, Any] = {"TableName": name(table), "Item": to_item(item)}
-    if if_absent:
-        kwargs["ConditionExpression"] = "attribute_not_exists(pk)"
-    call(client().put_item, **kwargs)
-
-
-def delete(table: str, pk: str, *, must_exist: bool = False) -> None:
-    """Delete an item; with must_exist, raise ConditionFailed when it is already gone."""
-    kwargs: dict[str, Any] = {"TableName": name(table), "Key": to_item({"pk": pk})}
-    if must_exist:
-        kwargs["ConditionExpression"] = "attribute_exists(pk)"
-    call(client().delete_item, **kwargs)
-
-
-def update(
-    table: str,
-    pk: str,
-    set_values: dict[str, Any] | None = None,
-    *,
-    remove: tuple[str, ...] = (),
-    add: dict[str, int] | None = None,
-    condition: str | None = None,
-    condition_values: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Update named attributes of one item and return the item after the update."""
-    names: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    clauses = []
-    sets = []
-    for i, (attr, value) in enumerate((set_values or {}).items()):
-        names[f"#s{i}"] = attr
-        values[f":s{i}"] = value
-        sets.append(f"#s{i} = :s{i}")
-    if sets:
-        clauses.append("SET " + ", ".join(sets))
-    if remove:
-        for i, attr in enumerate(remove):
-            names[f"#r{i}"] = attr
-        clauses.append("REMOVE " + ", ".join(f"#r{i}" for i in range(len(remove))))
-    if add:
-        adds = []
-        for i, (attr, amount) in enumerate(add.items()):
-            names[f"#a{i}"] = attr
-            values[f":a{i}"] = amount
-            adds.append(f"#a{i} :a{i}")
-        clauses.append("ADD " + ", ".join(adds))
-    values.update(condition_values or {})
-    kwargs: dict[str, Any] = {
-        "TableName": name(table),
-        "Key": to_item({"pk": pk}),
-        "UpdateExpression": " ".join(clauses),
-        "ReturnValues": "ALL_NEW",
-    }
-    if names:
-        kwargs["ExpressionAttributeNames"] = names
-    if values:
-        kwargs["ExpressionAttributeValues"] = to_item(values)
-    if condition:
-        kwargs["ConditionExpression"] = condition
-    return from_item(call(client().update_item, **kwargs)["Attributes"])
-
-
-def transact(operations: list[dict[str, Any]]) -> None:
-    """Run a TransactWriteItems of ready-made operations (see the helpers below)."""
-    call(client().transact_write_items, TransactItems=operations)
-
-
-def op_put(
-    table: str,
-    item: dict[str, Any],
-    condition: str | None = None,
-    values: dict[str, Any] | None = None,
-    names: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """A transaction Put (names maps #placeholders to reserved attribute names)."""
-    body: dict[str, Any] = {"TableName": name(table), "Item": to_item(item)}
-    _conditioned(body, condition, values)
-    if names:
-        body["ExpressionAttributeNames"] = names
-    return {"Put": body}
-
-
-def op_delete(
-    table: str,
-    pk: str,
-    condition: str | None = "attribute_exists(pk)",
-    values: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """A transaction Delete, by default only of an existing item."""
-    body: dict[str, Any] = {"TableName": name(table), "Key": to_item({"pk": pk})}
-    _conditioned(body, condition, values)
-    return {"Delete": body}
-
-
-def op_check(table: str, pk: str, condition: str, values: dict[str, Any]) -> dict[str, Any]:
-    """A transaction ConditionCheck."""
-    body: dict[str, Any] = {"TableName": name(table), "Key": to_item({"pk": pk})}
-    _conditioned(body, condition, values)
-    return {"ConditionCheck": body}
-
-
-def _conditioned(
-    body: dict[str, Any], condition: str | None, values: dict[str, Any] | None
-) -> None:
-    if condition:
-        body["ConditionExpression"] = condition
-    if values:
-        body["ExpressionAttributeValues"] = to_item(values)
+def with_generation(key: str) -> tuple[Account | None, int]:
+    """An account and the current school-year generation, in one round trip."""
+    found = db.batch_get([(TABLE, {"pk": key}), (TABLE, {"pk": GENERATION_KEY})])
+    generation = found.get((TABLE, (GENERATION_KEY,)))
+    return _account(found.get((TABLE, (key,)))), int(generation["gen"]) if generation else 0
 
 
 def generation() -> int:
-    """The current account generation (0 before the first new-year reset)."""
-    item = get("accounts", GENERATION_KEY)
+    """The current school-year generation (0 before the first new-year reset)."""
+    item = db.get(TABLE, {"pk": GENERATION_KEY})
     return int(item["gen"]) if item else 0
 
 
-def bump_generation() -> int:
-    """Start a new school year for every student account at once; return the new generation."""
-    return int(update("accounts", GENERATION_KEY, add={"gen": 1})["gen"])
+def start_new_school_year() -> int:
+    """Make every student account unclaimed at once; return the new generation."""
+    return int(db.update(TABLE, {"pk": GENERATION_KEY}, add={"gen": 1})["gen"])
 
 
-def count_attempt(key: str, cap: int, now: int, next_allowed_at: int, ttl: int) -> int | None:
-    """Count one attempt atomically before it is judged; None when the cap forbids it.
+def username_of_guardian(guardian_id: str) -> str | None:
+    """The key of the parent account a guardian created, or None."""
+    item = db.get(TABLE, {"pk": _owner(guardian_id)})
+    return item["username"] if item else None
 
-    Below the cap every attempt passes; at or above it only one attempt passes per waiting
-    period, because the first one moves next_allowed_at into the future for the others.
+
+def _owner(guardian_id: str) -> str:
+    return f"guardian#{guardian_id}"
+
+
+def complete_claim(account: Account, claim_token_key: str, generation: int) -> None:
+    """Save a claimed student account and use up its claim token, all or nothing.
+
+    AlreadyClaimed: someone completed a claim of this account in this generation first.
+    TokenGone: the claim token was used or the school year changed meanwhile.
+    WriteConflict: another completion was in flight; read again and retry.
     """
     try:
-        item = update(
-            "limits",
-            key,
-            {"next_allowed_at": next_allowed_at, "ttl": ttl},
-            add={"n": 1},
-            condition="attribute_not_exists(n) OR n < :cap OR next_allowed_at <= :now",
-            condition_values={":cap": cap, ":now": now},
+        db.transact(
+            [
+                db.put_op(
+                    "account",
+                    TABLE,
+                    to_item(account),
+                    "attribute_not_exists(pk) OR attribute_not_exists(claimed_gen)"
+                    " OR claimed_gen <> :gen",
+                    {":gen": generation},
+                ),
+                db.delete_op("token", "tokens", {"pk": claim_token_key}, "attribute_exists(pk)"),
+                db.check_op(
+                    "generation",
+                    TABLE,
+                    {"pk": GENERATION_KEY},
+                    "attribute_not_exists(gen) OR gen = :gen",
+                    {":gen": generation},
+                ),
+            ]
         )
-    except ConditionFailed:
-        return None
-    return int(item["n"])
+    except Canceled as err:
+        if "account" in err.failed:
+            raise AlreadyClaimed() from None
+        if err.failed:
+            raise TokenGone() from None
+        raise WriteConflict() from None
 
 
-def count_window(key: str, limit: int, ttl: int) -> bool:
-    """Count one event in a fixed window; False once the window holds `limit` events."""
+def complete_reset(account: Account, before: Account, reset_token_key: str) -> None:
+    """Save a reset password and use up the reset token, unless either changed meanwhile."""
     try:
-        update(
-            "limits",
-            key,
-            {"ttl": ttl},
-            add={"n": 1},
-            condition="attribute_not_exists(n) OR n < :limit",
-            condition_values={":limit": limit},
+        db.transact(
+            [
+                db.delete_op("token", "tokens", {"pk": reset_token_key}, "attribute_exists(pk)"),
+                db.put_op(
+                    "account",
+                    TABLE,
+                    to_item(account),
+                    "session_epoch = :epoch AND claimed_gen = :gen",
+                    {":epoch": before.session_epoch, ":gen": before.claimed_gen},
+                ),
+            ]
+        )
+    except Canceled as err:
+        raise (AccountChanged() if "account" in err.failed else TokenGone()) from None
+
+
+def complete_activation(account: Account, key_id: str, now: int) -> None:
+    """Create a guardian's parent account and use up the activation key, all or nothing.
+
+    UsernameTaken: another account has the username. TokenGone: the key was used, revoked or
+    expired meanwhile, or the guardian already has an account.
+    """
+    try:
+        db.transact(
+            [
+                db.put_op("account", TABLE, to_item(account), "attribute_not_exists(pk)"),
+                db.delete_op(
+                    "key",
+                    "tokens",
+                    {"pk": key_id},
+                    "attribute_exists(pk) AND expires_at > :now",
+                    {":now": now},
+                ),
+                db.put_op(
+                    "owner",
+                    TABLE,
+                    {"pk": _owner(account.guardian_id), "username": account.key},
+                    "attribute_not_exists(pk)",
+                ),
+            ]
+        )
+    except Canceled as err:
+        if err.failed == {"account"}:
+            raise UsernameTaken(field="username") from None
+        raise TokenGone() from None  # the key or the guardian's one account: a concurrent use
+
+
+def create(account: Account) -> None:
+    """Store a new account; UsernameTaken when the username exists already."""
+    try:
+        db.put(TABLE, to_item(account), "attribute_not_exists(pk)")
+    except ConditionFailed:
+        raise UsernameTaken() from None
+
+
+def save_password(account: Account, before: Account) -> None:
+    """Store a changed password; AccountChanged if another change came first."""
+    try:
+        db.transact(
+            [
+                db.put_op(
+                    "account",
+                    TABLE,
+                    to_item(account),
+                    "session_epoch = :epoch",
+                    {":epoch": before.session_epoch},
+                )
+            ]
+        )
+    except Canceled:
+        raise AccountChanged() from None
+
+
+def disable(key: str) -> None:
+    """Disable an account and end its sessions (a parent's 5th failed login in a row)."""
+    try:
+        db.update(
+            TABLE,
+            {"pk": key},
+            {"disabled": True},
+            add={"session_epoch": 1},
+            condition="attribute_exists(pk)",
         )
     except ConditionFailed:
-        return False
-    return True
+        pass  # gone meanwhile: nothing left to disable
 
 
-def query_events(pk: str, limit: int = 100) -> list[dict[str, Any]]:
-    """Newest events of one partition first."""
-    page = call(
-        client().query,
-        TableName=name("events"),
-        KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues=to_item({":pk": pk}),
-        ScanIndexForward=False,
-        Limit=limit,
-    )
-    return [from_item(item) for item in page.get("Items", [])]
-
-
-def put_event(item: dict[str, Any]) -> None:
-    """Append one event (access log line or audit record)."""
-    call(client().put_item, TableName=name("events"), Item=to_item(item))
-
-
-def query_index(
-    table: str, index: str, hash_key: str, value: str, sort_prefix: str | None = None
-) -> list[dict[str, Any]]:
-    """Every item of one index partition, optionally with a sort-key prefix."""
-    expression = "#h = :h"
-    names = {"#h": hash_key}
-    values: dict[str, Any] = {":h": value}
-    if sort_prefix is not None:
-        expression += " AND begins_with(#s, :s)"
-        names["#s"] = "sort"
-        values[":s"] = sort_prefix
-    items: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {
-        "TableName": name(table),
-        "IndexName": index,
-        "KeyConditionExpression": expression,
-        "ExpressionAttributeNames": names,
-        "ExpressionAttributeValues": to_item(values),
-    }
-    while True:
-        page = call(client().query, **kwargs)
-        items += [from_item(i) for i in page.get("Items", [])]
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-
-def account_with_generation(key: str) -> tuple[dict[str, Any] | None, int]:
-    """An account and the current generation in one round trip."""
-    account, generation_item = get_many([("accounts", key), ("accounts", GENERATION_KEY)])
-    return account, int(generation_item["gen"]) if generation_item else 0
+def reactivate(key: str) -> None:
+    """Lift the disable after 5 failed logins."""
+    db.update(TABLE, {"pk": key}, {"disabled": False})

@@ -1,7 +1,23 @@
-"""Every DynamoDB call for the SIS mirror (table `sis`): reads, parallel scans, batch writes.
+"""The SIS mirror (table `sis`): named reads for the API, bulk scans and writes for the importer.
 
-Item layouts are documented in chalicelib/sis.py (read model) and portal/sis/items.py (writer).
-Reads return plain Python values; the importer's scan and batch write deal in DynamoDB's
+Layout (keys pk, sk; index gsi1 on gsi1pk, gsi1sk), written only by `portal sis import`
+(portal/sis/items.py builds the items):
+
+| pk | sk | what |
+| --- | --- | --- |
+| org#<sourcedId> | profile | school: name, type, identifier |
+| student#<identifier> | profile | student (gsi1: sourced#<sourcedId> / student) |
+| guardian#<sourcedId> | profile | guardian |
+| guardian#<gid> | link#<identifier> | link, portal_access (gsi1: student#<id> / link#<gid>) |
+| household#<sourcedId> | profile | phone, addresses, members |
+| year#<schoolYear> | year / term#<sourcedId> | the school year session and its terms |
+| student#<identifier> | class#<classSourcedId> | one class of the student's schedule |
+| student#<identifier> | att#<YYYY-MM-DD>#<sourcedId> | one attendance record |
+| student#<identifier> | grade#<classSourcedId>#<lineItemSourcedId> | one gradebook line |
+
+Profiles of people who left the export stay with active=false (first_seen_at is kept); callers
+decide visibility from that flag, so every read here returns inactive records as well. Reads
+return plain values without the table's keys; the importer's scan and batch write deal in
 attribute-value form so a large import never pays for converting items it does not change.
 """
 
@@ -9,127 +25,118 @@ from __future__ import annotations
 
 import json
 import queue
-import random
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from decimal import Decimal
 from typing import Any
 
-import boto3
-from botocore.config import Config
+from . import db
+from .db import Wire, encode
 
-from ..config import settings
-from ..errors import StorageUnavailable
-from . import call, client, from_item, name, to_item
+__all__ = ["Wire", "encode"]  # the importer builds its items with the one encoder
 
 TABLE = "sis"
 INDEX = "gsi1"
 BATCH_WRITE_MAX = 25  # DynamoDB's limit per BatchWriteItem
-BATCH_GET_MAX = 100  # DynamoDB's limit per BatchGetItem
 SCAN_PAGE = 500  # items per scan call
-MAX_ROUNDS = 12  # unprocessed-item retries before giving up (backoff tops out near 3 s)
-
-Wire = dict[str, Any]  # one item in attribute-value form: {"pk": {"S": "..."}, ...}
-
-# The CLI's bulk scans and writes run without an API caller waiting: a batch of 25 may take
-# seconds on a busy DynamoDB Local, so wait longer than the API's 2 s rather than abort an
-# import; and skip botocore's per-attribute parameter validation, which costs more CPU than
-# the serialisation itself, for items the importer built well-formed.
-BULK_CONFIG = Config(
-    read_timeout=60, retries={"mode": "standard", "max_attempts": 8}, parameter_validation=False
-)
-_bulk_lock = threading.Lock()
-_bulk: tuple[Any, Any] | None = None  # (the API client it derives from, the bulk client)
+KEYS = ("pk", "sk", "gsi1pk", "gsi1sk")
 
 
-def bulk_client() -> Any:
-    """The client for bulk scans and writes: client()'s endpoint and region, BULK_CONFIG."""
-    global _bulk
-    base = client()
-    with _bulk_lock:
-        if _bulk is None or _bulk[0] is not base:  # client() was reset (tests, new settings)
-            kwargs: dict[str, Any] = {
-                "region_name": base.meta.region_name,
-                "endpoint_url": base.meta.endpoint_url,
-                "config": base.meta.config.merge(BULK_CONFIG),
-            }
-            if settings().env != "aws":  # as client(): DynamoDB Local takes any credentials
-                kwargs.update(aws_access_key_id="local", aws_secret_access_key="local")  # noqa: S106
-            _bulk = (base, boto3.session.Session().client("dynamodb", **kwargs))
-        return _bulk[1]
+def _public(item: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An item without its table keys, which are storage details."""
+    return {k: v for k, v in item.items() if k not in KEYS} if item else None
 
 
-def get(pk: str, sk: str) -> dict[str, Any] | None:
-    """One item as plain values, or None."""
-    answer = call(
-        client().get_item,
-        TableName=name(TABLE),
-        Key=to_item({"pk": pk, "sk": sk}),
-        ConsistentRead=True,
-    )
-    item = answer.get("Item")
-    return from_item(item) if item else None
+def _rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in item.items() if k not in KEYS} for item in items]
 
 
-def query(pk: str, sk_prefix: str = "") -> list[dict[str, Any]]:
-    """Every item of one partition whose sort key starts with `sk_prefix`, in key order."""
-    return _query(None, "pk", "sk", pk, sk_prefix)
+def student_profile_key(student_id: str) -> dict[str, str]:
+    """The key of a student's profile (a login reads it in its one batch)."""
+    return {"pk": f"student#{student_id}", "sk": "profile"}
 
 
-def query_index(gsi1pk: str, gsi1sk_prefix: str = "") -> list[dict[str, Any]]:
-    """Every item of one gsi1 partition whose gsi1sk starts with the prefix, in key order."""
-    return _query(INDEX, "gsi1pk", "gsi1sk", gsi1pk, gsi1sk_prefix)
+def student(student_id: str) -> dict[str, Any] | None:
+    """A student's profile by 7-digit identifier, active or not."""
+    return _public(db.get(TABLE, student_profile_key(student_id)))
 
 
-def _query(
-    index: str | None, hash_name: str, range_name: str, value: str, prefix: str
-) -> list[dict[str, Any]]:
-    """Follow LastEvaluatedKey until the whole (prefixed) partition is read."""
-    kwargs: dict[str, Any] = {
-        "TableName": name(TABLE),
-        "KeyConditionExpression": "#h = :h" + (" AND begins_with(#r, :r)" if prefix else ""),
-        "ExpressionAttributeNames": {"#h": hash_name, **({"#r": range_name} if prefix else {})},
-        "ExpressionAttributeValues": to_item({":h": value, **({":r": prefix} if prefix else {})}),
-    }
-    if index:
-        kwargs["IndexName"] = index
-    else:
-        kwargs["ConsistentRead"] = True  # a GSI cannot be read consistently
-    items: list[dict[str, Any]] = []
-    while True:
-        page = call(client().query, **kwargs)
-        items += [from_item(item) for item in page.get("Items", [])]
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+def guardian(guardian_id: str) -> dict[str, Any] | None:
+    """A guardian's profile by sourcedId, active or not (with `sourced_id`)."""
+    return _public(db.get(TABLE, {"pk": f"guardian#{guardian_id}", "sk": "profile"}))
+
+
+def org(sourced_id: str) -> dict[str, Any] | None:
+    """A school's (or the district's) profile."""
+    return _public(db.get(TABLE, {"pk": f"org#{sourced_id}", "sk": "profile"}))
+
+
+def household(household_id: str) -> dict[str, Any] | None:
+    """A household: phone, primary_address, mailing_address, members (sourcedIds)."""
+    return _public(db.get(TABLE, {"pk": f"household#{household_id}", "sk": "profile"}))
+
+
+def student_by_sourced_id(sourced_id: str) -> dict[str, Any] | None:
+    """A student's profile by OneRoster sourcedId (household members are named so)."""
+    rows = db.query(TABLE, "gsi1pk", f"sourced#{sourced_id}", range_name="gsi1sk",
+                    prefix="student", index=INDEX)  # fmt: skip
+    return _public(rows[0]) if rows else None
+
+
+def links_of_guardian(guardian_id: str) -> list[dict[str, Any]]:
+    """The guardian's links: student_id, portal_access."""
+    return _rows(db.query(TABLE, "pk", f"guardian#{guardian_id}", prefix="link#"))
+
+
+def links_of_student(student_id: str) -> list[dict[str, Any]]:
+    """The student's links: guardian_id, portal_access."""
+    return _rows(db.query(TABLE, "gsi1pk", f"student#{student_id}", range_name="gsi1sk",
+                          prefix="link#", index=INDEX))  # fmt: skip
+
+
+def students(student_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The profiles of several students, in no particular order (unknown ids skipped)."""
+    return _profiles("student", student_ids)
+
+
+def guardians(guardian_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The profiles of several guardians, in no particular order (unknown ids skipped)."""
+    return _profiles("guardian", guardian_ids)
+
+
+def _profiles(kind: str, ids: Iterable[str]) -> list[dict[str, Any]]:
+    keys = [(TABLE, {"pk": f"{kind}#{i}", "sk": "profile"}) for i in dict.fromkeys(ids)]
+    return _rows(list(db.batch_get(keys).values()))
+
+
+def classes_of(student_id: str) -> list[dict[str, Any]]:
+    """The classes of a student's schedule, in key order."""
+    return _rows(db.query(TABLE, "pk", f"student#{student_id}", prefix="class#"))
+
+
+def attendance_of(student_id: str) -> list[dict[str, Any]]:
+    """A student's attendance records, oldest first."""
+    return _rows(db.query(TABLE, "pk", f"student#{student_id}", prefix="att#"))
+
+
+def grade_lines_of(student_id: str) -> list[dict[str, Any]]:
+    """A student's gradebook lines, by class then line item."""
+    return _rows(db.query(TABLE, "pk", f"student#{student_id}", prefix="grade#"))
+
+
+def terms_of(school_year: int) -> list[dict[str, Any]]:
+    """The terms of a school year (with `sourced_id`), in key order."""
+    items = db.query(TABLE, "pk", f"year#{school_year}", prefix="term#")
+    return [{"sourced_id": i["sk"].removeprefix("term#"), **_rows([i])[0]} for i in items]
+
+
+# --- the importer ------------------------------------------------------------------------
 
 
 def get_many(keys: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
-    """Items for (pk, sk) keys, as plain values, in no particular order; missing keys skipped."""
-    wanted = list(dict.fromkeys(keys))  # BatchGetItem refuses duplicate keys
-    found: list[dict[str, Any]] = []
-    for start in range(0, len(wanted), BATCH_GET_MAX):
-        request: dict[str, Any] = {
-            name(TABLE): {
-                "Keys": [
-                    to_item({"pk": pk, "sk": sk})
-                    for pk, sk in wanted[start : start + BATCH_GET_MAX]
-                ],
-                "ConsistentRead": True,
-            }
-        }
-        for attempt in range(MAX_ROUNDS):
-            answer = call(client().batch_get_item, RequestItems=request)
-            found += [from_item(item) for item in answer.get("Responses", {}).get(name(TABLE), [])]
-            request = answer.get("UnprocessedKeys") or {}
-            if not request:
-                break
-            _backoff(attempt)
-        else:
-            raise StorageUnavailable("BatchGetItem left keys unprocessed")
-    return found
+    """Items (with their keys) for (pk, sk) pairs, in no particular order; unknown ones skipped."""
+    wanted = [(TABLE, {"pk": pk, "sk": sk}) for pk, sk in dict.fromkeys(keys)]
+    return list(db.batch_get(wanted).values())
 
 
 def scan(segments: int = 4, projection: tuple[str, ...] = ()) -> Iterator[list[Wire]]:
@@ -143,7 +150,7 @@ def scan(segments: int = 4, projection: tuple[str, ...] = ()) -> Iterator[list[W
 
     def run(segment: int) -> None:
         kwargs: dict[str, Any] = {
-            "TableName": name(TABLE),
+            "TableName": db.name(TABLE),
             "Segment": segment,
             "TotalSegments": segments,
             "ConsistentRead": True,
@@ -153,12 +160,10 @@ def scan(segments: int = 4, projection: tuple[str, ...] = ()) -> Iterator[list[W
             kwargs["ProjectionExpression"] = ", ".join(f"#p{i}" for i in range(len(projection)))
             kwargs["ExpressionAttributeNames"] = {f"#p{i}": p for i, p in enumerate(projection)}
         try:
-            while not stop.is_set():
-                page = call(bulk_client().scan, **kwargs)
-                pages.put(page.get("Items", []))
-                if "LastEvaluatedKey" not in page:
+            for page in db.pages(db.client(bulk=True).scan, kwargs):
+                if stop.is_set():
                     break
-                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+                pages.put(page.get("Items", []))
         except BaseException as err:  # noqa: BLE001 - handed to the consumer thread
             pages.put(err)
         finally:
@@ -186,44 +191,6 @@ def scan(segments: int = 4, projection: tuple[str, ...] = ()) -> Iterator[list[W
                 pass
 
 
-def encode(values: dict[str, Any]) -> Wire:
-    """Plain values to attribute-value form, fast for the types SIS items use (None dropped).
-
-    Numbers are written the way DynamoDB hands them back (no exponent, no trailing zeros), so a
-    stored item and a freshly built one compare equal byte for byte.
-    """
-    out: Wire = {}
-    for k, v in values.items():
-        if type(v) is str:  # most attributes: skip the general dispatch
-            out[k] = {"S": v}
-        elif v is not None:
-            out[k] = _attr(v)
-    return out
-
-
-def _attr(value: Any) -> Any:
-    kind = type(value)
-    if kind is str:
-        return {"S": value}
-    if kind is bool:
-        return {"BOOL": value}
-    if kind is int:
-        return {"N": str(value)}
-    if kind is float:
-        return {"N": _number(value)}
-    if kind is list or kind is tuple:
-        return {"L": [_attr(v) for v in value]}
-    if kind is dict:
-        return {"M": {k: _attr(v) for k, v in value.items() if v is not None}}
-    return to_item({"v": value})["v"]  # anything rarer goes through boto3's serializer
-
-
-def _number(value: float) -> str:
-    if value.is_integer():
-        return str(int(value))
-    return format(Decimal(repr(value)).normalize(), "f")
-
-
 def fingerprint(item: Wire) -> int:
     """A 64-bit hash of an item's whole content, the same for equal items in this process."""
     return hash(json.dumps(item, sort_keys=True, separators=(",", ":")))
@@ -236,12 +203,12 @@ def key_of(item: Wire) -> tuple[str, str]:
 
 def put_request(item: Wire) -> Wire:
     """A BatchWriteItem entry writing `item`."""
-    return {"PutRequest": {"Item": item}}
+    return db.put_entry(item, wire=True)
 
 
 def delete_request(pk: str, sk: str) -> Wire:
     """A BatchWriteItem entry deleting one key."""
-    return {"DeleteRequest": {"Key": {"pk": {"S": pk}, "sk": {"S": sk}}}}
+    return db.delete_entry({"pk": pk, "sk": sk})
 
 
 def batch_write(
@@ -253,7 +220,6 @@ def batch_write(
     generator of millions of items never sits in memory at once. Entries must have unique keys
     within any 25 in a row (DynamoDB refuses duplicates in one call).
     """
-    table = name(TABLE)
     sent = 0
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sis-write") as pool:
         pending: set[Future[int]] = set()
@@ -265,7 +231,7 @@ def batch_write(
                 for future in finished:
                     pending.discard(future)
                     _report(future.result(), done)
-            pending.add(pool.submit(_write_chunk, table, entries))
+            pending.add(pool.submit(_write_chunk, entries))
 
         for request in requests:
             chunk.append(request)
@@ -286,18 +252,62 @@ def _report(count: int, done: Callable[[int], None] | None) -> None:
         done(count)
 
 
-def _write_chunk(table: str, entries: list[Wire]) -> int:
-    """One BatchWriteItem call, retrying UnprocessedItems with jittered exponential backoff."""
-    request = {table: entries}
-    for attempt in range(MAX_ROUNDS):
-        answer = call(bulk_client().batch_write_item, RequestItems=request)
-        request = answer.get("UnprocessedItems") or {}
-        if not request:
-            return len(entries)
-        _backoff(attempt)
-    raise StorageUnavailable("BatchWriteItem left items unprocessed after retries")
+def _write_chunk(entries: list[Wire]) -> int:
+    """One BatchWriteItem of up to 25 entries on the bulk client, retried until all land."""
+    db.batch_write([(TABLE, entry) for entry in entries], bulk=True)
+    return len(entries)
 
 
-def _backoff(attempt: int) -> None:
-    """Full-jitter exponential backoff: 50 ms doubling, capped at ~3 s."""
-    time.sleep(random.uniform(0, min(3.0, 0.05 * 2**attempt)))  # noqa: S311 - jitter, not secrecy
+# --- notices ------------------------------------------------------------------------------
+
+PEOPLE_FIELDS = ("pk", "sk", "active", "school", "given_name", "family_name", "email",
+                 "language", "guardian_id", "student_id")  # fmt: skip
+PEOPLE_PAGE = 1000  # items examined per scan call: short calls stay far from the read timeout
+
+
+def people(segments: int = 4) -> list[dict[str, Any]]:
+    """Every profile and guardian link, with the fields a notice's audience needs (pk, sk too).
+
+    A parallel scan filtered server-side: the rest of the mirror (schedules, attendance,
+    grades) never leaves the database.
+    """
+    names = {f"#f{i}": field for i, field in enumerate(PEOPLE_FIELDS)}
+    base: dict[str, Any] = {
+        "TableName": db.name(TABLE),
+        "TotalSegments": segments,
+        "ConsistentRead": True,
+        "Limit": PEOPLE_PAGE,
+        "ProjectionExpression": ", ".join(names),
+        "FilterExpression": "#f1 = :profile OR begins_with(#f1, :link)",
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": encode({":profile": "profile", ":link": "link#"}),
+    }
+
+    def segment(number: int) -> list[dict[str, Any]]:
+        scanned = db.pages(db.client().scan, {**base, "Segment": number})
+        return [db.decode(item) for page in scanned for item in page.get("Items", [])]
+
+    with ThreadPoolExecutor(max_workers=segments, thread_name_prefix="notices-scan") as pool:
+        return [item for part in pool.map(segment, range(segments)) for item in part]
+
+
+def guardian_ids() -> list[str]:
+    """The sourcedIds of every guardian profile, active or not, sorted."""
+    found = []
+    for page in scan(projection=("pk", "sk")):
+        for item in page:
+            pk, sk = key_of(item)
+            if pk.startswith("guardian#") and sk == "profile":
+                found.append(pk.removeprefix("guardian#"))
+    return sorted(found)
+
+
+def first_seen_of(item: Wire) -> int | None:
+    """A scanned student profile's first_seen_at (epoch seconds), if it has one."""
+    value = item.get("first_seen_at")
+    return int(value["N"]) if value else None
+
+
+def is_active(item: Wire) -> bool:
+    """Whether a scanned profile is marked active."""
+    return bool(item.get("active", {}).get("BOOL"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from portal.sis.oneroster import school_year_bounds
+from chalicelib import school_year
 
 # (month, day) on which each of the four terms starts; together they cover July 1 – June 30.
 TERM_STARTS: tuple[tuple[int, int], ...] = ((7, 1), (10, 10), (1, 1), (3, 14))
@@ -57,10 +57,11 @@ def _holidays(start_year: int) -> set[date]:
 
 def build_calendar(year: int) -> Calendar:
     """The calendar of the school year ending in `year` (OneRoster schoolYear)."""
-    first, last = school_year_bounds(year)
+    first, last = school_year.bounds(year)
     length = (last - first).days + 1
     days = [first + timedelta(days=i) for i in range(length)]
-    starts = [date(year - 1 if m >= 7 else year, m, d) for m, d in TERM_STARTS]
+    first_month = school_year.START_MONTH  # terms from this month on start in the first year
+    starts = [date(year - 1 if m >= first_month else year, m, d) for m, d in TERM_STARTS]
     ends = [s - timedelta(days=1) for s in starts[1:]] + [last]
     terms = tuple(((s - first).days, (e - first).days) for s, e in zip(starts, ends, strict=True))
     # Classes run from the first Monday of August to the Friday on or before May 22.

@@ -7,9 +7,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from random import Random
 
-from portal.sis import people, pools
 from portal.sis.oneroster import GRADES, join_ids
-from portal.sis.school_calendar import Calendar
+from portal.synthetic import people, pools
+from portal.synthetic.school_calendar import Calendar
 
 Emit = Callable[[str, list[str]], None]  # (file name, row)
 

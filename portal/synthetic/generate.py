@@ -11,18 +11,18 @@ from random import Random
 from types import TracebackType
 from typing import Any
 
-from portal.sis import people, schedule
-from portal.sis.families import Families, Kid
+from chalicelib import school_year as school_years
 from portal.sis.oneroster import (
     CORE_FILES,
     EXTENSION_FILES,
     GRADES,
     HEADERS,
     MANIFEST,
-    current_school_year,
     manifest_rows,
 )
-from portal.sis.school_calendar import build_calendar
+from portal.synthetic import people, schedule
+from portal.synthetic.families import Families, Kid
+from portal.synthetic.school_calendar import build_calendar
 
 # Student IDs of the demo district (portal/demo/sis): a generated district never reuses them,
 # so claiming a demo student can never hit a generated one loaded into the same tables.
@@ -43,9 +43,9 @@ def generate_district(
     """Write a synthetic district to `out_dir`; return data rows written per file."""
     if not 1 <= students <= MAX_STUDENTS:
         raise ValueError(f"students must be between 1 and {MAX_STUDENTS:,}, got {students}")
-    # None means the school year holding today in DISTRICT_TZ (America/New_York by default);
-    # the same explicit arguments always give byte-identical files.
-    year = current_school_year() if school_year is None else school_year
+    # None means the school year holding today in DISTRICT_TZ (America/New_York by default) on
+    # chalicelib's clock; the same explicit arguments always give byte-identical files.
+    year = school_years.current() if school_year is None else school_year
     cal = build_calendar(year)
     levels = schedule.school_levels(students)
     households, counts = _plan(Random(f"{seed}:plan"), students, levels)

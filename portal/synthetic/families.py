@@ -7,17 +7,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from random import Random
 
-from portal.sis import people, pools
 from portal.sis.oneroster import GRADES, join_ids
-from portal.sis.people import Name
-from portal.sis.schedule import District, Section
-from portal.sis.school_calendar import Calendar
+from portal.synthetic import people, pools
+from portal.synthetic.people import Name
+from portal.synthetic.schedule import District, Section
+from portal.synthetic.school_calendar import Calendar
 
 EmitMany = Callable[[str, list[list[str]]], None]  # (file name, rows)
 Kid = tuple[int, int, int]  # grade index, school index, cohort index
 
-LANGUAGES = ("en", "es", "vi", "fr")
-LANGUAGE_WEIGHTS = (60, 25, 10, 5)
+# Home languages (chalicelib.languages) in the order they are drawn: the order fixes the output.
+LANGUAGE_WEIGHTS: dict[str, int] = {"en": 60, "es": 25, "vi": 10, "fr": 5}
+_LANGUAGES, _WEIGHTS = tuple(LANGUAGE_WEIGHTS), tuple(LANGUAGE_WEIGHTS.values())
 SPLIT_SHARE = 0.083  # of two-guardian homes, so about 5 % of all households
 SHARED_EMAIL_SHARE = 0.12
 NO_EMAIL_SHARE = 0.03
@@ -62,7 +63,7 @@ class Families:
     def household(self, kids: list[Kid], identifiers: Iterator[str]) -> None:
         """Write one household: its guardians, its students and all their rows."""
         rng = self.rng
-        lang = rng.choices(LANGUAGES, LANGUAGE_WEIGHTS)[0]
+        lang = rng.choices(_LANGUAGES, _WEIGHTS)[0]
         community = people.name_community(rng, lang)
         surname = people.family_name(rng, community)
         home_phone = people.phone(rng)

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from random import Random
 
-from portal.sis import pools
+from portal.synthetic import pools
 
 SEXES = ("female", "male")
 # Letters NFKD cannot take apart but an email address must not carry.

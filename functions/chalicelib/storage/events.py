@@ -1,0 +1,44 @@
+"""The access log and the staff audit trail (table `events`).
+
+pk "access#<username>" (one partition per account) or "audit#<YYYY-MM-DD>" (one per day); sk
+"<microseconds since the epoch, 20 digits>#<random>", so each partition sorts by time and two
+events of one microsecond never collide.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from . import db
+
+TABLE = "events"
+
+
+def _sort_key(now: float) -> str:
+    return f"{int(now * 1_000_000):020d}#{secrets.token_hex(4)}"
+
+
+def access_line(username: str, now: float, values: dict[str, Any]) -> dict[str, Any]:
+    """The item of one login attempt on an account (written alone or with the login's batch)."""
+    return {"pk": f"access#{username}", "sk": _sort_key(now), **values}
+
+
+def audit_record(day: str, now: float, values: dict[str, Any]) -> dict[str, Any]:
+    """The item of one staff action, filed under its day (YYYY-MM-DD)."""
+    return {"pk": f"audit#{day}", "sk": _sort_key(now), **values}
+
+
+def append(event: dict[str, Any]) -> None:
+    """Add one event."""
+    db.put(TABLE, event)
+
+
+def access_lines(username: str, limit: int) -> list[dict[str, Any]]:
+    """An account's newest login attempts, newest first."""
+    return db.query(TABLE, "pk", f"access#{username}", newest_first=True, limit=limit)
+
+
+def audit_day(day: str, limit: int) -> list[dict[str, Any]]:
+    """One day's staff actions, newest first."""
+    return db.query(TABLE, "pk", f"audit#{day}", newest_first=True, limit=limit)

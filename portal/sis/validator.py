@@ -1,0 +1,81 @@
+"""One validation pass over an export: rows with their status checked, ids and references.
+
+The file checks of validate.py (people and organisations) and validate_classes.py (classes,
+gradebook, attendance) both work through a Validator; neither imports the other's module.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Container, Iterator
+from pathlib import Path
+
+from portal.sis import oneroster as ors
+from portal.sis.csvfiles import Checker, CsvFile, Errors
+from portal.sis.model import Export
+
+STATUSES = ("", "active", "tobedeleted")  # bulk files may leave status blank
+OPTIONAL_COLUMNS = {"users.csv": {"metadata.language"}, "categories.csv": {"metadata.weight"}}
+Tick = Callable[[int], None]
+Line = tuple[int, dict[str, str]]
+
+
+def open_file(directory: Path, name: str, errors: Errors, tick: Tick | None = None) -> CsvFile:
+    """A file of the export with its required columns (every standard column, no metadata)."""
+    required = [c for c in ors.HEADERS[name] if c not in OPTIONAL_COLUMNS.get(name, set())]
+    return CsvFile(directory, name, required, errors, tick)
+
+
+class Validator:
+    """One pass over the export, filling `export` and `errors`; shared by the file checks."""
+
+    def __init__(self, export: Export, errors: Errors, tick: Tick | None) -> None:
+        self.export, self.errors, self.tick = export, errors, tick
+        self.broken: set[str] = set()  # files whose ids are unknown (missing, unreadable)
+        self.c = Checker("", errors)
+
+    def each(self, name: str, status: bool = True) -> Iterator[Line]:
+        """Rows of one file with the status columns checked; the checker follows the line."""
+        f = open_file(self.export.directory, name, self.errors, self.tick)
+        self.c = c = Checker(name, self.errors)
+        for line, row in f.rows():
+            c.line = line
+            if status:
+                c.choice(row, "status", STATUSES)
+                c.datetime(row, "dateLastModified")
+            yield line, row
+        self.export.rows[name] = f.rows_read
+        if not f.ok:
+            self.broken.add(name)
+
+    def unique(self, row: dict[str, str], seen: dict[str, int]) -> str | None:
+        """The row's sourcedId (interned) if present and not seen before in this file."""
+        c = self.c
+        sid = c.required(row, "sourcedId").strip()
+        if not sid:
+            return None
+        if sid in seen:
+            c.fail("sourcedId", f"duplicate sourcedId {sid!r} (first on line {seen[sid]})")
+            return None
+        seen[sid] = c.line
+        return sys.intern(sid)
+
+    def ref(self, column: str, value: str, target: str, known: Container[str], kind: str) -> str:
+        """Report `value` unless it names a row of `target` (skipped if that file is broken)."""
+        value = value.strip()
+        if value and target not in self.broken and value not in known:
+            self.c.fail(column, f"unknown {kind} {value!r}")
+        return sys.intern(value)
+
+    def later(self, pending: list[tuple[int, str, str]], target: str, known: Container[str],
+              kind: str) -> None:  # fmt: skip
+        """Check references recorded while their own file was still being read."""
+        for line, column, value in pending:
+            self.c.line = line
+            self.ref(column, value, target, known, kind)
+
+    def is_role(self, column: str, sid: str, roles: tuple[str, ...], label: str) -> None:
+        """Report a known user whose role is not one of `roles`."""
+        role = self.export.roles.get(sid)
+        if role in ors.ROLES and role not in roles:
+            self.c.fail(column, f"user {sid!r} has role {role!r}, expected {label}")

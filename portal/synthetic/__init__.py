@@ -1,0 +1,1 @@
+"""`portal sis generate`: a synthetic district written in the importer's OneRoster format."""
