@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib import clock, limits
 
-from .fakes import FakeCounters
+from .support.fakes import FakeCounters
 
 pytestmark = pytest.mark.unit
 

@@ -1,4 +1,4 @@
-"""Helpers shared by the test modules: test data, API calls, the OpenAPI document, notices."""
+"""Helpers the test modules share: test data, API calls, OpenAPI, notices, stack, fakes."""
 
 from __future__ import annotations
 
