@@ -13,6 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = {"portal": ROOT / "portal", "chalicelib": ROOT / "functions" / "chalicelib"}
 

@@ -9,6 +9,8 @@ import pytest
 
 from chalicelib import config
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[1]
 VARIABLES = ("DYNAMODB_ENDPOINT_URL", "PORTAL_SITE_ORIGIN", "PORTAL_SITE_URL", "PORTAL_SITE_PORT",
              "PORTAL_API_PORT", "PORTAL_DB_PORT", "PORTAL_SMTP_PORT")  # fmt: skip

@@ -6,6 +6,10 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[1]
 STORAGE = ROOT / "functions" / "chalicelib" / "storage"
 # Mail to SES is not storage, and its adapter is the one other module that may use boto3.
