@@ -10,7 +10,10 @@ from typing import Any
 
 import pytest
 
-from .support.api import Concurrently, in_parallel
+# The helpers assert too: give their failures pytest's detailed messages.
+pytest.register_assert_rewrite("tests.support")
+
+from .support.api import Concurrently, in_parallel  # noqa: E402 - after the rewrite hook
 
 ROOT = Path(__file__).resolve().parents[1]
 
