@@ -28,7 +28,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-DEFAULT_LANGUAGES = ("en", "fr", "es", "vi")
+from chalicelib.languages import DEFAULT, LANGUAGES
+
 SECTIONS = ("errors", "labels")
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 SLOT = re.compile(r"""<div\b[^>]*\bclass=["'][^"']*\bportal-form\b[^>]*>""")
@@ -64,8 +65,8 @@ def languages(config: MkDocsConfig) -> list[str]:
     try:
         found = [lang.locale for lang in plugin.config.languages]  # type: ignore[union-attr]
     except AttributeError:
-        return list(DEFAULT_LANGUAGES)
-    return sorted(found, key=lambda locale: locale != "en")
+        return list(LANGUAGES)
+    return sorted(found, key=lambda locale: locale != DEFAULT)
 
 
 def load_messages(folder: Path, langs: list[str]) -> dict[str, dict[str, dict[str, str]]]:
@@ -104,8 +105,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def page_language(page: Page, config: MkDocsConfig) -> str:
     """The language of the page being built."""
-    lang = getattr(page.file, "locale", None) or config.theme.get("language") or "en"
-    return lang if lang in _messages else "en"
+    lang = getattr(page.file, "locale", None) or config.theme.get("language") or DEFAULT
+    return lang if lang in _messages else DEFAULT
 
 
 def language_root(page: Page, lang: str) -> str:
