@@ -7,8 +7,10 @@ Every language's site/messages/<lang>.yml must hold every key of en.yml with the
 - `<script type="application/json" id="portal-messages">` with the page language's `errors` and
   `labels`, the page language and the links the forms need (login, portal, forgot password),
   relative to the page. It is inert data, so a CSP without inline script allows it.
-- the form scripts from assets/js/ (only where a form is, so other pages stay as light as stock
-  mkdocs-material);
+- the form's ES module from assets/js/ (`<script type="module">`, an external file, so the CSP
+  needs no 'unsafe-inline'), with a `<link rel="modulepreload">` for each module it imports, so
+  a phone fetches them all at once rather than one import level per round trip; only where a
+  form is, so other pages stay as light as stock mkdocs-material;
 - a `<noscript>` sentence inside each slot, in the page language.
 
 The API address is not here: the forms read it from `<meta name="portal-api">` (main.html).
@@ -34,15 +36,16 @@ SECTIONS = ("errors", "labels")
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 SLOT = re.compile(r"""<div\b[^>]*\bclass=["'][^"']*\bportal-form\b[^>]*>""")
 FORM_KIND = re.compile(r"""\bdata-form=["']([a-z]+)["']""")
-# Scripts a slot of each kind needs, in load order (paths under the docs folder).
-COMMON_JS = "assets/js/portal-common.js"
+# The module a slot of each kind runs (paths under the docs folder); it imports the others.
 SCRIPTS = {
-    "claim": [COMMON_JS, "assets/js/portal-forms.js"],
-    "login": [COMMON_JS, "assets/js/portal-forms.js"],
-    "reset": [COMMON_JS, "assets/js/portal-forms.js"],
-    "activate": [COMMON_JS, "assets/js/portal-forms.js"],
-    "portal": [COMMON_JS, "assets/js/portal-app.js"],
+    "claim": "assets/js/portal-claim.js",
+    "login": "assets/js/portal-login.js",
+    "reset": "assets/js/portal-reset.js",
+    "activate": "assets/js/portal-activate.js",
+    "portal": "assets/js/portal-app.js",
 }
+# A static import of a module beside it: `from "./portal-dom.js"` or `import "./x.js"`.
+IMPORT = re.compile(r"""\b(?:from|import)\s*["']\./([\w-]+\.js)["']""")
 # Pages the forms link to, relative to a language's root.
 LINKS = {
     "login": "students/login/",
@@ -52,6 +55,7 @@ LINKS = {
 }
 
 _messages: dict[str, dict[str, dict[str, str]]] = {}
+_imports: dict[str, list[str]] = {}  # each form kind's modules to preload, read once per build
 
 
 def messages_dir(config: MkDocsConfig) -> Path:
@@ -96,10 +100,30 @@ def load_messages(folder: Path, langs: list[str]) -> dict[str, dict[str, dict[st
     return loaded
 
 
+def imported_modules(docs_dir: Path, entry: str) -> list[str]:
+    """Every module entry imports, directly or not, in the order first met (docs-relative)."""
+    found: list[str] = []
+    pending = [entry]
+    while pending:
+        module = pending.pop(0)
+        path = docs_dir / module
+        if not path.exists():
+            raise PluginError(f"portal_i18n: {module} is missing")
+        for name in IMPORT.findall(path.read_text(encoding="utf-8")):
+            imported = f"{Path(module).parent.as_posix()}/{name}"
+            if imported != entry and imported not in found:
+                found.append(imported)
+                pending.append(imported)
+    return found
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Load and check the messages once per build (the i18n plugin builds once per language)."""
+    """Check the messages and read the modules' imports once per build (not once per language)."""
     _messages.clear()
     _messages.update(load_messages(messages_dir(config), languages(config)))
+    _imports.clear()
+    docs = Path(config.docs_dir)
+    _imports.update({kind: imported_modules(docs, entry) for kind, entry in SCRIPTS.items()})
     return config
 
 
@@ -120,6 +144,22 @@ def inert_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def module_tags(kinds: list[str], page_url: str) -> list[str]:
+    """Preload links for the modules the forms import, then each form kind's module.
+
+    URLs in the page are relative to it, at any depth and in any language's folder; a module's
+    own "./x.js" imports are relative to the module, so both land on the same files.
+    """
+    entries = list(dict.fromkeys(SCRIPTS[kind] for kind in kinds))
+    imported = dict.fromkeys(module for kind in kinds for module in _imports[kind])
+    preloads = [module for module in imported if module not in entries]
+    links = [f'<link rel="modulepreload" href="{get_relative_url(m, page_url)}">' for m in preloads]
+    scripts = [
+        f'<script type="module" src="{get_relative_url(e, page_url)}"></script>' for e in entries
+    ]
+    return links + scripts
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Add messages, scripts and a no-script hint to pages with a form slot."""
     slots = SLOT.findall(output)
@@ -134,17 +174,17 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         "labels": texts["labels"],
         "links": {name: get_relative_url(root + url, page.url) for name, url in LINKS.items()},
     }
-    scripts: list[str] = []
+    kinds: list[str] = []
     for slot in slots:
         kind = FORM_KIND.search(slot)
         if kind is None or kind.group(1) not in SCRIPTS:
             raise PluginError(f"portal_i18n: {page.file.src_uri}: unknown form slot {slot}")
-        scripts += [s for s in SCRIPTS[kind.group(1)] if s not in scripts]
+        kinds.append(kind.group(1))
     hint = html.escape(texts["labels"]["noscript"])
     noscript = f'<noscript><p class="portal-noscript">{hint}</p></noscript>'
     output = SLOT.sub(lambda match: match.group(0) + noscript, output)
     tags = [f'<script type="application/json" id="portal-messages">{inert_json(data)}</script>']
-    tags += [f'<script src="{get_relative_url(s, page.url)}" defer></script>' for s in scripts]
+    tags += module_tags(kinds, page.url)
     head, sep, tail = output.rpartition("</body>")
     if not sep:
         raise PluginError(f"portal_i18n: {page.file.src_uri} has no </body>")
