@@ -68,10 +68,11 @@ test-fast: install-test  ## the suite without slow fault and load tests
 test-unit: $(BIN)/portal  ## the pure rules only: seconds, no Java, no Chromium
 	$(BIN)/pytest -m unit
 
-lint: $(BIN)/portal  ## ruff (lint and format), mypy
+lint: $(BIN)/portal $(NODE_STAMP)  ## ruff (lint and format), mypy, ESLint (the site's scripts)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	npx --no-install eslint --max-warnings 0 .
 
 # Upgrade on purpose: the newest versions pyproject.toml allows (or LOCK_ARGS="--upgrade-package
 # babel" for one), the Lambda's requirements under the same lock, and package-lock.json from

@@ -92,7 +92,7 @@ def test_a_form_slot_keeps_the_drawn_forms_room_before_its_script_runs(
         context = browser.new_context(viewport={"width": 412, "height": 823})
         page = context.new_page()
         if blocked:  # the page as a phone paints it before the deferred form script has run
-            page.route("**/portal-forms.js", lambda route: route.abort())
+            page.route("**/assets/js/*.js", lambda route: route.abort())
         try:
             page.goto(f"{stack.site}/vi/{path}", wait_until="networkidle")
             slot = page.locator(SLOTS[path])

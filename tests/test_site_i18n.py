@@ -151,7 +151,7 @@ def test_form_pages_carry_their_language(built: Path, lang: str) -> None:
         assert expected["labels"]["noscript"] in html
         assert '<meta name="portal-api" content="http://api.invalid">' in html
         assert "api.invalid" not in found.group(1)  # the address comes from the meta only
-        assert re.search(r'<script src="[./]*assets/js/portal-common\.js" defer>', html)
+        assert re.search(r'<script type="module" [^>]*src="[./]*assets/js/portal-[a-z]+\.js"', html)
 
 
 def test_pages_without_a_form_load_no_form_script(built: Path) -> None:
