@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import html
 import re
 from datetime import date
 
@@ -16,6 +15,7 @@ from portal.notices.formats import hours, join, long_date
 from portal.notices.render import Recipient, Renderer
 from portal.notices.text import html_to_text
 
+from .support.french import spacing_faults
 from .support.notices import DEMO_NOTICE
 
 pytestmark = pytest.mark.unit
@@ -169,14 +169,6 @@ def test_printable_html_has_a_qr_code_to_the_same_language_page(renderer: Render
     assert "Escanee este código" in page
 
 
-def french_spacing_faults(text: str) -> list[str]:
-    """Places in `text` where French typography lacks its no-break space (URLs and markup aside)."""
-    words = html.unescape(re.sub(r"<style.*?</style>|<[^>]+>", " ", text, flags=re.S))
-    words = re.sub(r"\b(?:https?|mailto)://?\S+|\{[^}]*\}|\(\.\./[^)]*\)", " ", words)
-    faults = re.findall(r".{0,12}(?:[ \t\u202f][:;?!»]|«[ \t\u202f]|\w[:;?!»]|«\w).{0,12}", words)
-    return faults
-
-
 def test_french_outputs_have_no_break_spaces_everywhere(renderer: Renderer) -> None:
     parts = renderer.parts("fr")
     message = renderer.message(Recipient("ana@example.org", "fr", ("Ana Diaz",), ("Ben",)))
@@ -189,12 +181,10 @@ def test_french_outputs_have_no_break_spaces_everywhere(renderer: Renderer) -> N
         "portal": renderer.board_body("fr"),
     }
     for name, text in outputs.items():
-        assert french_spacing_faults(text) == [], name
+        assert spacing_faults(text) == [], name
     assert "\u00a0:" in message.text and "«\u00a0" in message.html  # the marks are there
-    assert "Exemple :" in french_spacing_faults("Exemple : S0123456")[0]  # the check can fail
-    assert french_spacing_faults("« Oui ! »; non?") and not french_spacing_faults(
-        "https://a.b/?c=d"
-    )
+    assert "Exemple :" in spacing_faults("Exemple : S0123456")[0]  # the check can fail
+    assert spacing_faults("« Oui ! »; non?") and not spacing_faults("https://a.b/?c=d")
 
 
 def test_html_to_text_keeps_lists_tables_and_links() -> None:
