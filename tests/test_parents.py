@@ -315,6 +315,31 @@ def _drop_link(directory: Path, guardian: str, student: str) -> None:
             writer.writerows(kept)
 
 
+def _household_names(api: Any, token: str) -> set[str]:
+    """The member names of every household GET /household shows the caller."""
+    households = body(get(api, "/household", token))["households"]
+    return {m["name"] for h in households for m in h["members"]}
+
+
+def test_household_lists_only_guardians_and_visible_students(
+    api: Any, demo: None, tmp_path: Path
+) -> None:
+    """A child whose link was removed, or who is linked without portal access, is not listed."""
+    rafael = parent(api, "gdn-rafael-pena", "RafaelP")
+    assert _household_names(api, rafael) == {"Rafael Peña Ortiz", "Greg Student"}
+    minnie = parent(api, "gdn-minnie-clayton", "MinnieC")
+    assert _household_names(api, minnie) == {"Minnie Clayton", "Greg Student", "Marcia Student"}
+    changed = tmp_path / "sis"
+    shutil.copytree(DEMO, changed)
+    _drop_link(changed, "gdn-minnie-clayton", "stu-marcia-student")
+    import_demo(changed)
+    try:
+        assert _household_names(api, minnie) == {"Minnie Clayton", "Greg Student"}
+    finally:
+        import_demo()
+    assert "Marcia Student" in _household_names(api, minnie)
+
+
 def test_lookup_contents(api: Any, demo: None) -> None:
     minnie = parent(api, "gdn-minnie-clayton", "MinnieC")
     schedule = body(get(api, "/students/0123456/schedule", minnie))

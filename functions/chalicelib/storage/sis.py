@@ -76,13 +76,6 @@ def household(household_id: str) -> dict[str, Any] | None:
     return _public(db.get(TABLE, {"pk": f"household#{household_id}", "sk": "profile"}))
 
 
-def student_by_sourced_id(sourced_id: str) -> dict[str, Any] | None:
-    """A student's profile by OneRoster sourcedId (household members are named so)."""
-    rows = db.query(TABLE, "gsi1pk", f"sourced#{sourced_id}", range_name="gsi1sk",
-                    prefix="student", index=INDEX)  # fmt: skip
-    return _public(rows[0]) if rows else None
-
-
 def links_of_guardian(guardian_id: str) -> list[dict[str, Any]]:
     """The guardian's links: student_id, portal_access."""
     return _rows(db.query(TABLE, "pk", f"guardian#{guardian_id}", prefix="link#"))
