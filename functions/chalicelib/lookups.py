@@ -53,6 +53,8 @@ def students(session: Session) -> dict[str, Any]:
                     p for p in (s.given_name, s.middle_name, s.family_name) if p
                 ),
                 "school": s.school_name,
+                "school_name": s.school_name,
+                "school_email": s.school_email or None,
                 "grade": s.grade,
             }
             for s in visible_students(session)
@@ -88,6 +90,7 @@ def schedule(session: Session, student_id: str) -> dict[str, Any]:
                 "periods": list(c.get("periods", [])),
                 "room": c.get("room", ""),
                 "teachers": list(c.get("teachers", [])),
+                "teacher_email": c.get("teacher_email") or None,
                 "terms": list(c.get("terms", [])),
             }
             for c in classes

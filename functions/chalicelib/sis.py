@@ -25,6 +25,7 @@ class Student:
     middle_name: str
     school: str
     school_name: str
+    school_email: str  # the school's contact address ("" when the SIS gives none)
     grade: str
     years: tuple[int, ...]
     active: bool
@@ -56,6 +57,7 @@ def _student(item: dict[str, Any]) -> Student:
         middle_name=item.get("middle_name", ""),
         school=item["school"],
         school_name=item.get("school_name", ""),
+        school_email=item.get("school_email", ""),
         grade=item.get("grade", ""),
         years=tuple(int(y) for y in item.get("years", [])),
         active=bool(item.get("active", False)),

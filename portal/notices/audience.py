@@ -8,17 +8,15 @@ en/fr/es/vi falls back to English. Guardians without a usable address are listed
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from chalicelib import languages
 from chalicelib.storage import sis as mirror
+from portal.addresses import normal_address
 
 from .definition import Definition
 from .render import Recipient
-
-ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass
@@ -29,12 +27,6 @@ class Audience:
     no_address: list[tuple[str, str]] = field(default_factory=list)  # (guardian id, language)
     students: int = 0
     guardians: int = 0
-
-
-def normal_address(email: str) -> str | None:
-    """The address as keyed and sent (trimmed, lower case), or None when it is unusable."""
-    email = (email or "").strip().lower()
-    return email if ADDRESS.fullmatch(email) else None
 
 
 def resolve(notice: Definition) -> Audience:

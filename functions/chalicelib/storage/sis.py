@@ -5,7 +5,7 @@ Layout (keys pk, sk; index gsi1 on gsi1pk, gsi1sk), written only by `portal sis 
 
 | pk | sk | what |
 | --- | --- | --- |
-| org#<sourcedId> | profile | school: name, type, identifier |
+| org#<sourcedId> | profile | school: name, type, identifier, email (contact address or "") |
 | student#<identifier> | profile | student (gsi1: sourced#<sourcedId> / student) |
 | guardian#<sourcedId> | profile | guardian |
 | guardian#<gid> | link#<identifier> | link, portal_access (gsi1: student#<id> / link#<gid>) |
