@@ -26,7 +26,6 @@ from chalicelib import (
     questions,
     reset,
     sessions,
-    sis,
     staff,
     storage,
 )
@@ -87,9 +86,10 @@ def lang(default: str = languages.DEFAULT) -> str:
 
 
 def caller_lang(caller: sessions.Session) -> str:
-    """The caller's language: asked for explicitly, else a parent's language in the SIS."""
-    guardian = sis.holder_of(caller.account) if caller.account.role == "parent" else None
-    return lang(guardian.language if isinstance(guardian, sis.Guardian) else languages.DEFAULT)
+    """The caller's language: asked for explicitly, else the one a parent chose or the SIS's."""
+    return lang(
+        me.language_of(caller.account) if caller.account.role == "parent" else languages.DEFAULT
+    )
 
 
 def ip() -> str:
@@ -199,6 +199,15 @@ def me_password() -> Response:
     current = session(allow_password_change=True)
     data = body(models.ChangePassword)
     me.change_password(current, data.current_password, data.new_password, data.new_password_confirm)
+    return no_content()
+
+
+@app.route("/me/language", methods=["PUT"], cors=CORS)
+@guarded
+def me_language() -> Response:
+    """Choose the caller's language (portal, emails, letters); the SIS import keeps it."""
+    caller = session()
+    me.choose_language(caller, body(models.ChooseLanguage).language)
     return no_content()
 
 

@@ -10,7 +10,8 @@ from typing import TextIO
 
 from rich.progress import Progress
 
-from chalicelib import activation, clock, sis
+from chalicelib import activation, clock, me, sis
+from chalicelib.storage import accounts as stored_accounts
 from chalicelib.storage import sis as mirror
 
 HEADER = ["guardian_id", "given_name", "family_name", "language", "activation_key", "expires_at"]
@@ -22,6 +23,13 @@ def active_guardians() -> Iterator[sis.Guardian]:
         guardian = sis.get_guardian(guardian_id)
         if guardian is not None and guardian.active:
             yield guardian
+
+
+def letter_language(guardian: sis.Guardian) -> str:
+    """The letter's language: the one the guardian chose in the portal, else the SIS's."""
+    username = stored_accounts.username_of_guardian(guardian.guardian_id)
+    account = stored_accounts.get(username) if username else None
+    return me.language_of(account, guardian) if account else guardian.language
 
 
 def issue_keys(guardian_id: str | None, out: Path | None) -> int:
@@ -46,13 +54,15 @@ def issue_keys(guardian_id: str | None, out: Path | None) -> int:
         with Progress(transient=True, disable=out is None) as progress:
             task = progress.add_task("Issuing keys", total=len(targets))
             for guardian in targets:
+                # --all skips guardians with an account: only one named can have chosen a language.
+                language = letter_language(guardian) if guardian_id else guardian.language
                 key = activation.issue(guardian.guardian_id, "cli")
                 writer.writerow(
                     [
                         guardian.guardian_id,
                         guardian.given_name,
                         guardian.family_name,
-                        guardian.language,
+                        language,
                         key,
                         expires,
                     ]

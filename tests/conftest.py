@@ -121,6 +121,18 @@ def real_clock() -> Iterator[None]:
     clock.reset()
 
 
+@pytest.fixture
+def smtp(tmp_path: Path, setenv: Callable[[str, str], None]) -> Iterator[Path]:
+    """A real local SMTP server (portal.mailserver) on a free port; yields its mail folder."""
+    from portal import dynamodb_local, mailserver
+
+    port = dynamodb_local.free_port()
+    setenv("PORTAL_SMTP_PORT", str(port))
+    server = mailserver.start(port, tmp_path / "mail")
+    yield tmp_path / "mail"
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One `portal run --in-memory` (with the demo district) for the whole session."""

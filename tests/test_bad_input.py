@@ -179,6 +179,7 @@ class Endpoint:
     body: Callable[[Ctx], dict[str, Any]]
     auth: str | None = None
     optional: tuple[str, ...] = ()
+    method: str = "POST"
 
 
 def _answers(first: str = "March") -> list[dict[str, Any]]:
@@ -247,6 +248,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             optional=("reason",),
         ),
         Endpoint("/staff/activation-keys", lambda c: {"guardian_id": "gdn-nobody"}, auth="admin"),
+        Endpoint("/me/language", lambda c: {"language": "fr"}, auth="parent", method="PUT"),
     )
 }
 # Field names of each body, as (dotted name, path into the body).
@@ -546,7 +548,7 @@ def check_answer(method: str, path: str, response: Any, secrets_: tuple[str, ...
     assert_no_echo(response, (*secrets_, CANARY))
 
 
-# R6: POST bodies --------------------------------------------------------------------------------
+# R6: POST and PUT bodies ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("case", _params(CASES))
@@ -557,8 +559,9 @@ def test_hostile_body(http: Http, ctx: Ctx, case: Case) -> None:
     token = ctx.token(endpoint.auth)
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    response = http.post(case.endpoint, headers=headers, body=body)
-    check_answer("POST", case.endpoint, response, (*case.echo, *([token] if token else [])))
+    response = http.request(endpoint.method, case.endpoint, headers=headers, body=body)
+    secrets_ = (*case.echo, *([token] if token else []))
+    check_answer(endpoint.method, case.endpoint, response, secrets_)
     if case.kind == "structural":
         data = assert_coded_4xx(response)
         assert response.status_code == 400 and data["error"] == "invalid_request", data
@@ -574,14 +577,15 @@ def test_hostile_body(http: Http, ctx: Ctx, case: Case) -> None:
 
 
 @pytest.mark.unit
-def test_catalogue_covers_every_post_endpoint_with_a_body() -> None:
+def test_catalogue_covers_every_endpoint_with_a_body() -> None:
     spec = load_spec()
     with_body = {
-        path
+        (method.upper(), path)
         for path, item in spec["paths"].items()
-        if "post" in item and "requestBody" in item["post"]
+        for method, operation in item.items()
+        if method in ("post", "put", "patch") and "requestBody" in operation
     }
-    assert with_body == set(ENDPOINTS)
+    assert with_body == {(e.method, e.path) for e in ENDPOINTS.values()}
     assert len(CASES) > 800
 
 

@@ -121,6 +121,7 @@ def test_me_and_access_log(api: Any) -> None:
         "username": f"S{sid}",
         "role": "student",
         "display_name": "Marcia Student",
+        "language": "en",
         "students": [sid],
     }
     entries = body(get(api, "/me/access-log", token))["entries"]

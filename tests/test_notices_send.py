@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,6 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from chalicelib.storage import deliveries
-from portal import dynamodb_local, mailserver
 from portal.notices import audience, definition, mailer, send
 from portal.notices import ses as ses_adapter
 from portal.notices.limiter import TokenBucket
@@ -42,16 +41,6 @@ def district(dynamodb: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     """A generated 300-student district in this module's own tables."""
     with private_tables("ntcsend-"):
         yield generate_district(tmp_path_factory.mktemp("sis") / "export", 300, seed=11)
-
-
-@pytest.fixture
-def smtp(tmp_path: Path, setenv: Callable[[str, str], None]) -> Iterator[Path]:
-    """A real local SMTP server (portal.mailserver) on a free port; yields its mail folder."""
-    port = dynamodb_local.free_port()
-    setenv("PORTAL_SMTP_PORT", str(port))
-    server = mailserver.start(port, tmp_path / "mail")
-    yield tmp_path / "mail"
-    server.stop()
 
 
 def notice(notice_id: str, **changes: Any) -> definition.Definition:

@@ -705,6 +705,7 @@ def test_activation_and_parent_accounts(checked: CheckedClient, world: World) ->
     for method, path in (
         ("GET", "/me"),
         ("GET", "/me/access-log"),
+        ("PUT", "/me/language"),
         ("GET", "/students"),
         ("GET", f"/students/{world.student}/schedule"),
         ("GET", f"/students/{world.student}/attendance"),
@@ -741,6 +742,13 @@ def test_portal_lookups(checked: CheckedClient, world: World) -> None:
     assert profile["role"] == "parent" and profile["students"] == sorted(
         [world.student, world.sibling]
     )
+    assert profile["language"] == "fr"  # the SIS's, none chosen yet
+    for bad in ({"language": "de"}, {"language": None}, {}):
+        expect(send(checked, "PUT", "/me/language", bad, parent), 400, "invalid_request")
+    expect(send(checked, "PUT", "/me/language", {"language": "fr"}), 401, "session_invalid")
+    expect(send(checked, "PUT", "/me/language", {"language": "vi"}, parent), 204)
+    assert expect(send(checked, "GET", "/me", token=parent), 200)["language"] == "vi"
+    expect(send(checked, "PUT", "/me/language", {"language": "fr"}, parent), 204)  # SIS's again
     listed = expect(send(checked, "GET", "/students", token=parent), 200)["students"]
     assert {s["student_id"] for s in listed} == {world.student, world.sibling}
     assert (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +13,8 @@ import pytest
 from chalicelib import activation, clock, noticeboard
 
 from .support.api import Concurrently, body
+from .support.demo import DEMO, PARENT_PASSWORD, drop_link, import_demo, parent
 from .support.factories import PASSWORD, claim, get, login, post, staff_session
-
-DEMO = Path(__file__).resolve().parents[1] / "portal" / "demo" / "sis"
-PARENT_PASSWORD = "Garden-teapot-lighthouse-3"
-
-
-def import_demo(directory: Path = DEMO) -> None:
-    from portal.sis.importer import import_export
-
-    first_seen = datetime.now(tz=UTC) - timedelta(hours=48)
-    import_export(directory, entered_at=first_seen, progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -32,29 +22,6 @@ def demo(dynamodb: str) -> Iterator[None]:
     """The demo district imported through the real importer."""
     import_demo()
     yield
-
-
-def parent(api: Any, guardian_id: str, username: str) -> str:
-    """Activate a guardian's account (idempotent per module) and return a session token."""
-    from chalicelib.storage import tables
-
-    owner = tables.get_item("accounts", {"pk": f"guardian#{guardian_id}"})
-    if owner is not None:  # activated earlier in this module, maybe under another username
-        username = owner["username"]
-    else:
-        key = activation.issue(guardian_id, "test")
-        response = post(
-            api,
-            "/activation/account",
-            {
-                "activation_key": key,
-                "username": username,
-                "password": PARENT_PASSWORD,
-                "password_confirm": PARENT_PASSWORD,
-            },
-        )
-        assert response.status_code == 201, response.body
-    return login(api, username, PARENT_PASSWORD)["session_token"]
 
 
 def test_key_format_and_check(api: Any, demo: None) -> None:
@@ -236,12 +203,16 @@ def test_parent_sees_only_authorized_children(api: Any, demo: None) -> None:
             "student_id": "0123456",
             "display_name": "Greg Student",
             "school": "McGarrah Elementary School",
+            "school_name": "McGarrah Elementary School",
+            "school_email": "mcgarrah.es@ccps.example.org",
             "grade": "05",
         },
         {
             "student_id": "0234561",
             "display_name": "Marcia A. Student",
             "school": "McGarrah Elementary School",
+            "school_name": "McGarrah Elementary School",
+            "school_email": "mcgarrah.es@ccps.example.org",
             "grade": "03",
         },
     ]
@@ -275,7 +246,7 @@ def test_removed_link_takes_effect_on_the_next_call(api: Any, demo: None, tmp_pa
     assert get(api, "/students/0234561/grades", minnie).status_code == 200
     changed = tmp_path / "sis"
     shutil.copytree(DEMO, changed)
-    _drop_link(changed, "gdn-minnie-clayton", "stu-marcia-student")
+    drop_link(changed, "gdn-minnie-clayton", "stu-marcia-student")
     import_demo(changed)
     try:
         after = get(api, "/students/0234561/grades", minnie)
@@ -288,31 +259,29 @@ def test_removed_link_takes_effect_on_the_next_call(api: Any, demo: None, tmp_pa
     assert get(api, "/students/0234561/grades", minnie).status_code == 200
 
 
-def _drop_link(directory: Path, guardian: str, student: str) -> None:
-    """Remove one guardian↔student link from every file that names it."""
-    import csv
+def _household_names(api: Any, token: str) -> set[str]:
+    """The member names of every household GET /household shows the caller."""
+    households = body(get(api, "/household", token))["households"]
+    return {m["name"] for h in households for m in h["members"]}
 
-    for name in ("users.csv", "relationships.csv"):
-        path = directory / name
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-            fields = list(rows[0].keys())
-        kept = []
-        for row in rows:
-            if name == "relationships.csv":
-                if row["guardianSourcedId"] == guardian and row["studentSourcedId"] == student:
-                    continue
-            else:
-                other = {row["sourcedId"]: guardian if row["sourcedId"] == student else student}
-                target = other.get(row["sourcedId"])
-                if row["sourcedId"] in (guardian, student):
-                    ids = [i for i in row["agentSourcedIds"].split(",") if i and i != target]
-                    row["agentSourcedIds"] = ",".join(ids)
-            kept.append(row)
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(kept)
+
+def test_household_lists_only_guardians_and_visible_students(
+    api: Any, demo: None, tmp_path: Path
+) -> None:
+    """A child whose link was removed, or who is linked without portal access, is not listed."""
+    rafael = parent(api, "gdn-rafael-pena", "RafaelP")
+    assert _household_names(api, rafael) == {"Rafael Peña Ortiz", "Greg Student"}
+    minnie = parent(api, "gdn-minnie-clayton", "MinnieC")
+    assert _household_names(api, minnie) == {"Minnie Clayton", "Greg Student", "Marcia Student"}
+    changed = tmp_path / "sis"
+    shutil.copytree(DEMO, changed)
+    drop_link(changed, "gdn-minnie-clayton", "stu-marcia-student")
+    import_demo(changed)
+    try:
+        assert _household_names(api, minnie) == {"Minnie Clayton", "Greg Student"}
+    finally:
+        import_demo()
+    assert "Marcia Student" in _household_names(api, minnie)
 
 
 def test_lookup_contents(api: Any, demo: None) -> None:
@@ -320,10 +289,14 @@ def test_lookup_contents(api: Any, demo: None) -> None:
     schedule = body(get(api, "/students/0123456/schedule", minnie))
     assert schedule["school_year"] == 2027 and len(schedule["terms"]) == 4
     assert all(c["periods"] and c["teachers"] for c in schedule["classes"])
+    emails = {c["title"]: c["teacher_email"] for c in schedule["classes"]}
+    assert emails["Mathematics 5"] == "dolores.tejada@example.org"
+    assert emails["Art"] == "aaliyah.washington@example.org"
     grades = body(get(api, "/students/0123456/grades", minnie))
     statuses = {a["status"] for c in grades["classes"] for a in c["assignments"]}
     assert {"late", "missing"} <= statuses
     assert all(c["categories"] for c in grades["classes"])
+    assert all(sum(k["weight"] for k in c["categories"]) == 100 for c in grades["classes"])
     attendance = body(get(api, "/students/0123456/attendance", minnie))
     assert attendance["entries"] and sum(attendance["summary"].values()) == len(
         attendance["entries"]

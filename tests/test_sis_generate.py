@@ -12,6 +12,7 @@ import pytest
 
 from chalicelib import school_year
 from chalicelib.languages import LANGUAGES
+from portal.addresses import normal_address
 from portal.sis import oneroster
 from portal.sis.oneroster import HEADERS, split_ids
 from portal.synthetic.families import LANGUAGE_WEIGHTS
@@ -406,3 +407,36 @@ def test_demo_greg_has_one_late_and_one_missing_assignment() -> None:
     late = [i for i, r in results.items() if r["scoreDate"] > items[i]["dueDate"]]
     missing = [i for i, li in items.items() if i not in results and li["dueDate"] < today]
     assert len(late) == 1 and len(missing) == 1
+
+
+def weights_by_class(data: dict[str, list[dict[str, str]]]) -> dict[str, float]:
+    """Each class's category weights added up, over the categories its assignments use."""
+    weights = {c["sourcedId"]: float(c["metadata.weight"]) for c in data["categories.csv"]}
+    used: dict[str, set[str]] = defaultdict(set)
+    for item in data["lineItems.csv"]:
+        used[item["classSourcedId"]].add(item["categorySourcedId"])
+    # A category no assignment uses would be left out of the portal's grades, and of this sum.
+    assert set(weights) == set().union(*used.values())
+    return {klass: sum(weights[c] for c in categories) for klass, categories in used.items()}
+
+
+@pytest.mark.parametrize("which", ["demo", "generated"])
+def test_category_weights_add_up_to_100_in_each_class(
+    which: str, data: dict[str, list[dict[str, str]]]
+) -> None:
+    export = load(DEMO_DIR) if which == "demo" else data
+    totals = weights_by_class(export)
+    assert totals and set(totals.values()) == {100}
+
+
+@pytest.mark.parametrize("which", ["demo", "generated"])
+def test_schools_and_teachers_have_contact_addresses(
+    which: str, data: dict[str, list[dict[str, str]]]
+) -> None:
+    export = load(DEMO_DIR) if which == "demo" else data
+    schools = [o for o in export["orgs.csv"] if o["type"] == "school"]
+    teachers = [u for u in export["users.csv"] if u["role"] == "teacher"]
+    addresses = [o["metadata.email"] for o in schools] + [t["email"] for t in teachers]
+    assert schools and teachers
+    assert all(normal_address(a) == a for a in addresses), addresses
+    assert len({o["metadata.email"] for o in schools}) == len(schools)

@@ -23,7 +23,8 @@ MINIMAL: Data = {
     "orgs.csv": [
         {"sourcedId": "d1", "name": "Clayton County", "type": "district", "identifier": "CC"},
         {"sourcedId": "sch1", "name": "McGarrah Elementary", "type": "school",
-         "identifier": "0101", "parentSourcedId": "d1"},
+         "identifier": "0101", "parentSourcedId": "d1",
+         "metadata.email": " Office@McGarrah.example.org "},
     ],
     "academicSessions.csv": [
         {"sourcedId": "y2026", "title": "2025-2026", "type": "schoolYear",
@@ -35,7 +36,8 @@ MINIMAL: Data = {
     ],
     "users.csv": [
         {"sourcedId": "tch1", "enabledUser": "true", "orgSourcedIds": "sch1", "role": "teacher",
-         "givenName": "Ann", "familyName": "Lee", "identifier": "104211"},
+         "givenName": "Ann", "familyName": "Lee", "identifier": "104211",
+         "email": "ann.lee@example.org"},
         {"sourcedId": "stu1", "enabledUser": "true", "orgSourcedIds": "sch1", "role": "student",
          "givenName": "Zoë", "familyName": "O'Brien-Nguyễn", "identifier": "0123456",
          "agentSourcedIds": "par1", "grades": "05", "metadata.language": "vi"},
@@ -193,7 +195,8 @@ def test_minimal_export_items(empty: None, tmp_path: Path) -> None:
         "pk": "student#0123456", "sk": "profile", "gsi1pk": "sourced#stu1", "gsi1sk": "student",
         "student_id": "0123456", "sourced_id": "stu1", "given_name": "Zoë",
         "family_name": "O'Brien-Nguyễn", "middle_name": "", "school": "sch1",
-        "school_name": "McGarrah Elementary", "grade": "05", "years": [2026], "active": True,
+        "school_name": "McGarrah Elementary", "school_email": "office@mcgarrah.example.org",
+        "grade": "05", "years": [2026], "active": True,
         "first_seen_at": int(ENTERED.timestamp()), "language": "vi", "household": "h1",
     }  # fmt: skip
     marcia = stored("student#0234561")
@@ -212,7 +215,8 @@ def test_minimal_export_items(empty: None, tmp_path: Path) -> None:
     assert stored("student#0123456", "class#cls1") == {
         "pk": "student#0123456", "sk": "class#cls1", "class_id": "cls1", "title": "Math 5",
         "course_title": "Mathematics 5", "course_code": "MATH-05", "periods": ["2"],
-        "room": "101", "teachers": ["Ann Lee"], "terms": ["t1", "t2"], "school": "sch1",
+        "room": "101", "teachers": ["Ann Lee"], "teacher_email": "ann.lee@example.org",
+        "terms": ["t1", "t2"], "school": "sch1",
         "school_year": 2026,
     }  # fmt: skip
     assert stored("student#0123456", "att#2025-09-02#a1") == {
@@ -223,6 +227,30 @@ def test_minimal_export_items(empty: None, tmp_path: Path) -> None:
     assert stored("year#2026", "year")["title"] == "2025-2026"  # type: ignore[index]
     assert stored("year#2026", "term#t1")["end"] == "2025-12-31"  # type: ignore[index]
     assert stored("org#sch1")["name"] == "McGarrah Elementary"  # type: ignore[index]
+    assert stored("org#d1")["email"] == ""  # type: ignore[index]
+    assert stored("student#0123456", "class#cls2")["teacher_email"] == ""  # type: ignore[index]
+
+
+def test_contact_addresses_and_unknown_metadata_columns(empty: None, tmp_path: Path) -> None:
+    """An unusable address is left out, the next teacher's is taken, metadata.* never refuses."""
+    data = minimal()
+    data["orgs.csv"][1]["metadata.email"] = "front office"
+    data["users.csv"][0]["email"] = ""  # the primary teacher has no address in the SIS
+    data["users.csv"].append(
+        {"sourcedId": "tch2", "enabledUser": "true", "orgSourcedIds": "sch1", "role": "teacher",
+         "givenName": "Bảo", "familyName": "Ngô", "identifier": "104212",
+         "email": "bao.ngo@example.org", "metadata.district.code": "X-1"}
+    )  # fmt: skip
+    data["enrollments.csv"].append(
+        {"sourcedId": "e5", "classSourcedId": "cls1", "schoolSourcedId": "sch1",
+         "userSourcedId": "tch2", "role": "teacher", "primary": "false"}
+    )  # fmt: skip
+    headers = {n: [*HEADERS[n], "metadata.district.code"] for n in ("orgs.csv", "users.csv")}
+    run_import(write_export(tmp_path, data, headers))
+    assert stored("student#0123456")["school_email"] == ""  # type: ignore[index]
+    klass = stored("student#0123456", "class#cls1")
+    assert klass is not None and klass["teachers"] == ["Ann Lee", "Bảo Ngô"]
+    assert klass["teacher_email"] == "bao.ngo@example.org"
 
 
 def test_gradebook_lines_and_statuses(empty: None, tmp_path: Path) -> None:
@@ -360,10 +388,11 @@ def test_plain_export_without_extensions(empty: None, tmp_path: Path) -> None:
     for name in ("relationships.csv", "households.csv", "attendance.csv"):
         del data[name]
     headers = {n: [c for c in HEADERS[n] if not c.startswith("metadata.")]
-               for n in ("users.csv", "categories.csv")}  # fmt: skip
+               for n in ("orgs.csv", "users.csv", "categories.csv")}  # fmt: skip
     run_import(write_export(tmp_path, data, headers))
     student = sis.get_student("0123456")
     assert student is not None and student.language == "en" and student.household is None
+    assert student.school_email == "" and student.school_name == "McGarrah Elementary"
     assert [(g.guardian_id, a) for g, a in sis.guardians_of_student("0234561")] == [
         ("gua2", True),
         ("par1", True),

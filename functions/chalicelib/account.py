@@ -37,6 +37,7 @@ class Account:
     guardian_id: str = ""
     staff_role: str = ""
     school: str | None = None
+    language: str = ""  # the language its owner chose in the portal; "" = none chosen
 
     @property
     def username(self) -> str:

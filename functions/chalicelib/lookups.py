@@ -53,6 +53,8 @@ def students(session: Session) -> dict[str, Any]:
                     p for p in (s.given_name, s.middle_name, s.family_name) if p
                 ),
                 "school": s.school_name,
+                "school_name": s.school_name,
+                "school_email": s.school_email or None,
                 "grade": s.grade,
             }
             for s in visible_students(session)
@@ -88,6 +90,7 @@ def schedule(session: Session, student_id: str) -> dict[str, Any]:
                 "periods": list(c.get("periods", [])),
                 "room": c.get("room", ""),
                 "teachers": list(c.get("teachers", [])),
+                "teacher_email": c.get("teacher_email") or None,
                 "terms": list(c.get("terms", [])),
             }
             for c in classes
@@ -212,9 +215,14 @@ def _date_range(start: str | None, end: str | None) -> tuple[date, date]:
 
 
 def households(session: Session) -> dict[str, Any]:
-    """GET /household: phone, addresses and member names of the caller's household(s)."""
+    """GET /household: phone, addresses, the household's guardians and the students in view.
+
+    A household's member list comes from the SIS as it is; a child the caller may not see (a
+    link removed, or portal access withheld) is left out, as are guardians no longer listed.
+    """
     holder = sis.holder_of(session.account)
     ids = [holder.household] if holder and holder.household else []
+    in_view = {s.sourced_id: s for s in visible_students(session)}
     result = []
     for household_id in ids:
         found = sis.household(household_id)
@@ -225,16 +233,20 @@ def households(session: Session) -> dict[str, Any]:
                 "phone": found.get("phone", ""),
                 "primary_address": found.get("primary_address", ""),
                 "mailing_address": found.get("mailing_address", ""),
-                "members": [m for m in (_member(s) for s in found.get("members", [])) if m],
+                "members": [
+                    m for m in (_member(s, in_view) for s in found.get("members", [])) if m
+                ],
             }
         )
     return {"households": result}
 
 
-def _member(sourced_id: str) -> dict[str, str] | None:
-    """A household member's name and role (student sourcedIds never leave the API)."""
+def _member(sourced_id: str, in_view: dict[str, sis.Student]) -> dict[str, str] | None:
+    """A member's name and role, if an active guardian or a student in view (else None)."""
+    student = in_view.get(sourced_id)
+    if student is not None:
+        return {"name": f"{student.given_name} {student.family_name}", "role": "student"}
     guardian = sis.get_guardian(sourced_id)
-    if guardian is not None:
-        return {"name": f"{guardian.given_name} {guardian.family_name}", "role": guardian.role}
-    name = sis.student_name_by_sourced_id(sourced_id)
-    return {"name": name, "role": "student"} if name else None
+    if guardian is None or not guardian.active:
+        return None
+    return {"name": f"{guardian.given_name} {guardian.family_name}", "role": guardian.role}

@@ -1,11 +1,12 @@
-"""What a logged-in user sees of their own account, and changing its password."""
+"""What a logged-in user sees of their own account; changing its password and its language."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import passwords, sis, tokens
-from .errors import AccountChanged, DomainError
+from . import languages, passwords, sis, tokens
+from .account import Account
+from .errors import AccountChanged, DomainError, InvalidRequest
 from .sessions import Session
 from .storage import accounts as stored_accounts
 
@@ -17,7 +18,7 @@ class WrongCurrentPassword(DomainError):
 
 
 def profile(session: Session) -> dict[str, Any]:
-    """Username, role, display name and (for families) the students in view."""
+    """Username, role, display name, language and (for families) the students in view."""
     account = session.account
     holder = sis.holder_of(account)
     if account.role == "student":
@@ -35,8 +36,24 @@ def profile(session: Session) -> dict[str, Any]:
         "username": account.username,
         "role": account.role,
         "display_name": name,
+        "language": language_of(account, holder),
         "students": students,
     }
+
+
+def language_of(account: Account, holder: sis.Student | sis.Guardian | None = None) -> str:
+    """The account's language: the one its owner chose, else the SIS's, else the default."""
+    if account.language in languages.LANGUAGES:
+        return account.language
+    person = holder if holder is not None else sis.holder_of(account)
+    return person.language if person is not None else languages.DEFAULT
+
+
+def choose_language(session: Session, language: str) -> None:
+    """Remember the caller's language for the portal, emails and letters."""
+    if language not in languages.LANGUAGES:
+        raise InvalidRequest("language is one of en, fr, es, vi.", field="language")
+    stored_accounts.choose_language(session.account.key, language)
 
 
 def change_password(session: Session, current: str, new: str, confirm: str) -> None:

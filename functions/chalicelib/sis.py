@@ -19,11 +19,13 @@ class Student:
     """A student as exported by the SIS (names exactly as exported)."""
 
     student_id: str
+    sourced_id: str  # OneRoster sourcedId: household member lists name students by it
     given_name: str
     family_name: str
     middle_name: str
     school: str
     school_name: str
+    school_email: str  # the school's contact address ("" when the SIS gives none)
     grade: str
     years: tuple[int, ...]
     active: bool
@@ -49,11 +51,13 @@ class Guardian:
 def _student(item: dict[str, Any]) -> Student:
     return Student(
         student_id=item["student_id"],
+        sourced_id=item.get("sourced_id", ""),
         given_name=item["given_name"],
         family_name=item["family_name"],
         middle_name=item.get("middle_name", ""),
         school=item["school"],
         school_name=item.get("school_name", ""),
+        school_email=item.get("school_email", ""),
         grade=item.get("grade", ""),
         years=tuple(int(y) for y in item.get("years", [])),
         active=bool(item.get("active", False)),
@@ -128,12 +132,6 @@ def guardians_of_student(student_id: str) -> list[tuple[Guardian, bool]]:
         (_guardian(p) for p in mirror.guardians(access)), key=lambda g: g.guardian_id
     )
     return [(g, access[g.guardian_id]) for g in guardians]
-
-
-def student_name_by_sourced_id(sourced_id: str) -> str | None:
-    """A student's name by OneRoster sourcedId (student sourcedIds never leave the API)."""
-    item = mirror.student_by_sourced_id(sourced_id)
-    return f"{item['given_name']} {item['family_name']}" if item else None
 
 
 def schedule(student_id: str) -> list[dict[str, Any]]:

@@ -2,23 +2,23 @@
 
 A guardian counts when active and linked to at least one active student of the audience (the
 whole district, or one school); portal access does not matter for a notice. Guardians sharing an
-address and a language get one message that names them all; a guardian's language outside
-en/fr/es/vi falls back to English. Guardians without a usable address are listed apart.
+address and a language get one message that names them all. A guardian's language is the one
+their parent account chose in the portal, else the SIS's; outside en/fr/es/vi it falls back to
+English. Guardians without a usable address are listed apart.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from chalicelib import languages
+from chalicelib.storage import accounts as stored_accounts
 from chalicelib.storage import sis as mirror
+from portal.addresses import normal_address
 
 from .definition import Definition
 from .render import Recipient
-
-ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass
@@ -29,12 +29,6 @@ class Audience:
     no_address: list[tuple[str, str]] = field(default_factory=list)  # (guardian id, language)
     students: int = 0
     guardians: int = 0
-
-
-def normal_address(email: str) -> str | None:
-    """The address as keyed and sent (trimmed, lower case), or None when it is unusable."""
-    email = (email or "").strip().lower()
-    return email if ADDRESS.fullmatch(email) else None
 
 
 def resolve(notice: Definition) -> Audience:
@@ -65,9 +59,10 @@ def resolve(notice: Definition) -> Audience:
             children[guardian_id].add(student_id)
     groups: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
     audience = Audience(students=len({s for kids in children.values() for s in kids}))
+    chosen = stored_accounts.chosen_languages_of_guardians() if children else {}
     for guardian_id in sorted(children):
         guardian = guardians[guardian_id]
-        lang = str(guardian.get("language") or languages.DEFAULT)
+        lang = chosen.get(guardian_id) or str(guardian.get("language") or languages.DEFAULT)
         lang = lang if lang in languages.LANGUAGES else languages.DEFAULT
         address = normal_address(str(guardian.get("email", "")))
         audience.guardians += 1

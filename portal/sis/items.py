@@ -77,7 +77,7 @@ class Builder:
         """Every org (schools and the district), for names shown on profiles."""
         for sid, org in self.ex.orgs.items():
             yield {"pk": f"org#{sid}", "sk": "profile", "name": org.name, "type": org.type,
-                   "identifier": org.identifier}  # fmt: skip
+                   "identifier": org.identifier, "email": org.email}  # fmt: skip
 
     def terms(self) -> Iterator[Item]:
         """School years (sk `year`) and every session inside them (sk `term#<id>`)."""
@@ -121,7 +121,8 @@ class Builder:
         yield {"pk": pk, "sk": "profile", "gsi1pk": f"sourced#{s.sid}", "gsi1sk": "student",
                "student_id": s.identifier, "sourced_id": s.sid, "given_name": s.given,
                "family_name": s.family, "middle_name": s.middle, "school": s.school,
-               "school_name": org.name if org else "", "grade": s.grade, "years": years,
+               "school_name": org.name if org else "", "school_email": org.email if org else "",
+               "grade": s.grade, "years": years,
                "active": s.active, "language": s.language,
                "first_seen_at": self.first_seen.get(s.identifier, self.entered_at),
                "household": ex.household_of.get(s.sid)}  # fmt: skip
@@ -129,7 +130,8 @@ class Builder:
             course = ex.courses.get(k.course, ("", ""))
             yield {"pk": pk, "sk": f"class#{cid}", "class_id": cid, "title": k.title,
                    "course_title": course[0], "course_code": course[1], "periods": k.periods,
-                   "room": k.location, "teachers": k.teachers, "terms": k.terms,
+                   "room": k.location, "teachers": k.teachers,
+                   "teacher_email": k.teacher_email, "terms": k.terms,
                    "school": k.school, "school_year": next(iter(self._years(k)), None)}  # fmt: skip
         for cid, k in classes:
             for lid in k.line_items:

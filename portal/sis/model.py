@@ -60,6 +60,7 @@ class Org:
     name: str
     type: str
     identifier: str
+    email: str = ""  # the school's contact address (extension column metadata.email)
 
 
 @dataclass(slots=True)
@@ -103,6 +104,7 @@ class Klass:
     periods: list[str]
     active: bool
     teachers: list[str] = field(default_factory=list)
+    teacher_email: str = ""  # the first teacher's (primary first) who has an address
     line_items: list[str] = field(default_factory=list)
 
 
@@ -131,6 +133,7 @@ class Export:
     students: dict[str, Person] = field(default_factory=dict)
     guardians: dict[str, Person] = field(default_factory=dict)
     teacher_names: dict[str, str] = field(default_factory=dict)
+    teacher_emails: dict[str, str] = field(default_factory=dict)  # only teachers with one
     courses: dict[str, tuple[str, str]] = field(default_factory=dict)  # title, courseCode
     classes: dict[str, Klass] = field(default_factory=dict)
     enrolled: dict[str, list[str]] = field(default_factory=dict)  # student → class sourcedIds

@@ -11,7 +11,7 @@ HEADERS: dict[str, list[str]] = {
     "manifest.csv": ["propertyName", "value"],
     "orgs.csv": [
         "sourcedId", "status", "dateLastModified", "name", "type", "identifier",
-        "parentSourcedId",
+        "parentSourcedId", "metadata.email",
     ],
     "academicSessions.csv": [
         "sourcedId", "status", "dateLastModified", "title", "type", "startDate", "endDate",

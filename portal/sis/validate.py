@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from chalicelib import languages
+from portal.addresses import normal_address
 from portal.sis import oneroster as ors
 from portal.sis import validate_classes as classes
 from portal.sis.csvfiles import Errors, is_tobedeleted
@@ -81,8 +82,10 @@ def orgs(v: Validator) -> None:
         name = v.c.required(row, "name")
         if row["parentSourcedId"].strip():
             parents.append((line, "parentSourcedId", row["parentSourcedId"]))
+        # An unusable contact address is left out (null in the API), never a reason to refuse.
+        email = normal_address(row.get("metadata.email", "")) or ""
         if sid:
-            v.export.orgs[sid] = Org(name, row["type"].strip(), row["identifier"])
+            v.export.orgs[sid] = Org(name, row["type"].strip(), row["identifier"], email)
     v.later(parents, "orgs.csv", v.export.orgs, "org")
 
 
@@ -153,6 +156,8 @@ def users(v: Validator) -> None:
             continue
         if role in ors.STAFF_ROLES:
             ex.teacher_names[sid] = f"{given} {family}".strip()
+            if email := normal_address(row["email"]):
+                ex.teacher_emails[sid] = email
             continue
         language = row.get("metadata.language", "").strip().lower()
         school = next((o for o in orgs if o in ex.orgs and ex.orgs[o].type == "school"),

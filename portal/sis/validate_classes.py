@@ -57,7 +57,7 @@ def classes(v: Validator) -> None:
 def enrollments(v: Validator) -> None:
     """enrollments.csv: students' schedules and class teachers."""
     ex, ids = v.export, Hashes()
-    teachers: dict[str, list[tuple[bool, str]]] = {}
+    teachers: dict[str, list[tuple[bool, str]]] = {}  # class → (not primary, teacher sourcedId)
     for _, row in v.each("enrollments.csv"):
         c = v.c
         if c.required(row, "sourcedId").strip():
@@ -80,12 +80,14 @@ def enrollments(v: Validator) -> None:
         if role == ors.STUDENT_ROLE and user in ex.students:
             ex.enrolled.setdefault(user, []).append(klass)
         elif role == "teacher" and user in ex.teacher_names:
-            teachers.setdefault(klass, []).append((not primary, ex.teacher_names[user]))
+            teachers.setdefault(klass, []).append((not primary, user))
     _duplicates(v, "enrollments.csv", ids, lambda row: row["sourcedId"].strip(), "sourcedId")
-    for klass, names in teachers.items():
+    for klass, named in teachers.items():
         # Primary teachers first, then file order; a teacher named twice appears once.
-        ordered = [name for _, name in sorted(names, key=lambda pair: pair[0])]
-        ex.classes[klass].teachers = list(dict.fromkeys(ordered))
+        ordered = list(dict.fromkeys(user for _, user in sorted(named, key=lambda pair: pair[0])))
+        ex.classes[klass].teachers = list(dict.fromkeys(ex.teacher_names[u] for u in ordered))
+        emails = [ex.teacher_emails[u] for u in ordered if u in ex.teacher_emails]
+        ex.classes[klass].teacher_email = emails[0] if emails else ""
     for student, class_ids in ex.enrolled.items():
         ex.enrolled[student] = list(dict.fromkeys(class_ids))
 

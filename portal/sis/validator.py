@@ -15,7 +15,11 @@ from portal.sis.csvfiles import Checker, CsvFile, Errors
 from portal.sis.model import Export
 
 STATUSES = ("", "active", "tobedeleted")  # bulk files may leave status blank
-OPTIONAL_COLUMNS = {"users.csv": {"metadata.language"}, "categories.csv": {"metadata.weight"}}
+OPTIONAL_COLUMNS = {
+    "orgs.csv": {"metadata.email"},
+    "users.csv": {"metadata.language"},
+    "categories.csv": {"metadata.weight"},
+}
 Tick = Callable[[int], None]
 Line = tuple[int, dict[str, str]]
 

@@ -40,10 +40,10 @@ ROOMS = {
     "Physical Education": "Gym", "Art": "Art Room", "Visual Art": "Art Room",
     "Music": "Music Room", "Band": "Band Room", "Chorus": "Chorus Room",
 }  # fmt: skip
-# Gradebook schemes: (category, weight, points possible). Elementary weights follow the
-# parent guide's example and need not add up to 100; weights are relative.
+# Gradebook schemes: (category, weight, points possible); each class's weights add up to 100.
+# Elementary ones are the parent guide's example (50, 15, 5) with the tests that complete it.
 SCHEMES = {
-    "E": (("Classwork", 50, 20), ("Quiz", 15, 20), ("Homework", 5, 10)),
+    "E": (("Classwork", 50, 20), ("Quiz", 15, 20), ("Homework", 5, 10), ("Tests", 30, 50)),
     "S": (("Homework", 20, 10), ("Quizzes", 30, 20), ("Tests", 50, 100)),
     "other": (("Classwork", 60, 20), ("Projects", 40, 50)),
 }
@@ -147,7 +147,7 @@ class _Builder:
     def _orgs(self, levels: list[str]) -> str:
         """District and school orgs; each school name is used once per level."""
         district = people.new_id(self.rng)
-        self.emit("orgs.csv", [district, "", "", DISTRICT_NAME, "district", "CCPS", ""])
+        self.emit("orgs.csv", [district, "", "", DISTRICT_NAME, "district", "CCPS", "", ""])
         names = {lv: self.rng.sample(pools.SCHOOL_NAMES, len(pools.SCHOOL_NAMES)) for lv in "EMH"}
         used = {lv: 0 for lv in "EMH"}
         for index, level in enumerate(levels):
@@ -159,7 +159,8 @@ class _Builder:
             name = f"{base} {pools.LEVEL_SUFFIX[level]}{suffix}"
             sid = people.new_id(self.rng)
             number = f"{(index + 1) * 100 + self.rng.randint(1, 99):04d}"
-            self.emit("orgs.csv", [sid, "", "", name, "school", number, district])
+            office = f"office{number}@{pools.STAFF_EMAIL_DOMAIN}"  # the school's front office
+            self.emit("orgs.csv", [sid, "", "", name, "school", number, district, office])
             self.schools.append(School(sid, name, level))
         return district
 

@@ -88,12 +88,23 @@ def staff_session(api: Any, role: str, school: str | None = "org-babb") -> str:
 
 def post(api: Any, path: str, payload: Any, token: str | None = None, **headers: str) -> Any:
     """POST JSON through chalice.test."""
+    return _send_json(api.post, path, payload, token, headers)
+
+
+def put(api: Any, path: str, payload: Any, token: str | None = None, **headers: str) -> Any:
+    """PUT JSON through chalice.test."""
+    return _send_json(api.put, path, payload, token, headers)
+
+
+def _send_json(
+    method: Any, path: str, payload: Any, token: str | None, headers: dict[str, str]
+) -> Any:
     import json
 
     all_headers = {"Content-Type": "application/json", **headers}
     if token:
         all_headers["Authorization"] = f"Bearer {token}"
-    return api.post(path, body=json.dumps(payload).encode(), headers=all_headers)
+    return method(path, body=json.dumps(payload).encode(), headers=all_headers)
 
 
 def get(api: Any, path: str, token: str | None = None, **headers: str) -> Any:

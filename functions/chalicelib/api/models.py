@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -12,6 +12,7 @@ Token = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Username = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 ShortText = Annotated[str, StringConstraints(max_length=500)]
 Answer = Annotated[str, StringConstraints(max_length=200)]
+Language = Literal["en", "fr", "es", "vi"]  # chalicelib.languages.LANGUAGES, as a JSON schema
 
 
 class Body(BaseModel):
@@ -69,6 +70,12 @@ class ChangePassword(Body):
     current_password: Secret
     new_password: Secret
     new_password_confirm: Secret
+
+
+class ChooseLanguage(Body):
+    """PUT /me/language"""
+
+    language: Language
 
 
 class ResetStart(Body):

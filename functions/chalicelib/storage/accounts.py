@@ -4,7 +4,7 @@ Item layouts (key pk = lower-case username):
   student: role=student, student_id, claimed_gen (int, only while claimed), password_hash,
            password_history (newest first), answers {question id: hash}, session_epoch
   parent:  role=parent, guardian_id, display_username, password_hash, password_history,
-           session_epoch, disabled, must_change_password, created_at
+           session_epoch, disabled, must_change_password, created_at, language (once chosen)
   staff:   role=staff, staff_role, school, display_username, password_hash, password_history,
            session_epoch, must_change_password, created_at
   pk "guardian#<sourcedId>": username — the guardian's one parent account (usernames have no #)
@@ -34,6 +34,7 @@ _OPTIONAL: dict[str, Any] = {
     "guardian_id": "",
     "staff_role": "",
     "school": None,
+    "language": "",
 }
 
 
@@ -68,6 +69,7 @@ def from_item(item: dict[str, Any]) -> Account:
         guardian_id=item.get("guardian_id", ""),
         staff_role=item.get("staff_role", ""),
         school=item.get("school"),
+        language=item.get("language", ""),
     )
 
 
@@ -237,3 +239,33 @@ def disable(key: str) -> None:
 def reactivate(key: str) -> None:
     """Lift the disable after 5 failed logins."""
     db.update(TABLE, {"pk": key}, {"disabled": False})
+
+
+def choose_language(key: str, language: str) -> None:
+    """Remember the language an account's owner chose (the SIS import never touches it)."""
+    try:
+        db.update(TABLE, {"pk": key}, {"language": language}, condition="attribute_exists(pk)")
+    except ConditionFailed:
+        pass  # no such account: nothing to remember it for
+
+
+CHOSEN_PAGE = 1000  # items examined per scan call: short calls stay far from the read timeout
+
+
+def chosen_languages_of_guardians() -> dict[str, str]:
+    """Guardian sourcedId → the language its parent account chose, for parents who chose one."""
+    kwargs: dict[str, Any] = {
+        "TableName": db.name(TABLE),
+        "ConsistentRead": True,
+        "Limit": CHOSEN_PAGE,
+        "ProjectionExpression": "#g, #l",
+        "FilterExpression": "#r = :parent AND attribute_exists(#l)",
+        "ExpressionAttributeNames": {"#g": "guardian_id", "#l": "language", "#r": "role"},
+        "ExpressionAttributeValues": db.encode({":parent": "parent"}),
+    }
+    chosen = {}
+    for page in db.pages(db.client().scan, kwargs):
+        for item in page.get("Items", []):
+            values = db.decode(item)
+            chosen[str(values["guardian_id"])] = str(values["language"])
+    return chosen

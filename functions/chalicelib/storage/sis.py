@@ -5,7 +5,7 @@ Layout (keys pk, sk; index gsi1 on gsi1pk, gsi1sk), written only by `portal sis 
 
 | pk | sk | what |
 | --- | --- | --- |
-| org#<sourcedId> | profile | school: name, type, identifier |
+| org#<sourcedId> | profile | school: name, type, identifier, email (contact address or "") |
 | student#<identifier> | profile | student (gsi1: sourced#<sourcedId> / student) |
 | guardian#<sourcedId> | profile | guardian |
 | guardian#<gid> | link#<identifier> | link, portal_access (gsi1: student#<id> / link#<gid>) |
@@ -74,13 +74,6 @@ def org(sourced_id: str) -> dict[str, Any] | None:
 def household(household_id: str) -> dict[str, Any] | None:
     """A household: phone, primary_address, mailing_address, members (sourcedIds)."""
     return _public(db.get(TABLE, {"pk": f"household#{household_id}", "sk": "profile"}))
-
-
-def student_by_sourced_id(sourced_id: str) -> dict[str, Any] | None:
-    """A student's profile by OneRoster sourcedId (household members are named so)."""
-    rows = db.query(TABLE, "gsi1pk", f"sourced#{sourced_id}", range_name="gsi1sk",
-                    prefix="student", index=INDEX)  # fmt: skip
-    return _public(rows[0]) if rows else None
 
 
 def links_of_guardian(guardian_id: str) -> list[dict[str, Any]]:
