@@ -27,7 +27,7 @@ TITLE = {"en": "Back-to-school notice 2026-2027", "fr": "Avis de rentrée 2026-2
          "es": "Aviso de regreso a clases 2026-2027",
          "vi": "Thông báo tựu trường năm học 2026-2027"}  # fmt: skip
 DEADLINE = {"en": "August 3, 2026", "fr": "3 août 2026", "es": "3 de agosto de 2026",
-            "vi": "3 tháng 8, 2026"}  # fmt: skip
+            "vi": "ngày 3 tháng 8 năm 2026"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,7 @@ from .support.notices import (
 SUBJECT = {"en": "Back to school 2026-2027", "fr": "Rentrée 2026-2027",
            "es": "Regreso a clases 2026-2027", "vi": "Tựu trường năm học 2026-2027"}  # fmt: skip
 DEADLINE = {"en": "August 3, 2026", "fr": "3 août 2026", "es": "3 de agosto de 2026",
-            "vi": "3 tháng 8, 2026"}  # fmt: skip
+            "vi": "ngày 3 tháng 8 năm 2026"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -11,13 +11,15 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import pytest
 import yaml
 from mkdocs.exceptions import PluginError
 
 from chalicelib.languages import LANGUAGES
+
+from .support.french import spacing_faults
 
 pytestmark = pytest.mark.unit
 
@@ -104,6 +106,97 @@ def test_the_build_fails_when_a_language_lacks_a_key(tmp_path: Path) -> None:
     assert "vi.yml: errors.too_many_attempts must use the placeholders" in str(failure.value)
 
 
+def test_an_audience_text_needs_a_base_key_and_its_placeholders(tmp_path: Path) -> None:
+    for lang in LANGUAGES:
+        shutil.copy(MESSAGES / f"{lang}.yml", tmp_path / f"{lang}.yml")
+    data = messages("es")
+    data["students"]["labels"]["no_such_key"] = "Hola"
+    data["students"]["errors"]["too_many_attempts"] = "Espera un poco."  # its {wait} is lost
+    (tmp_path / "es.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    module = hook()
+    with pytest.raises(PluginError) as failure:
+        module.load_variants(tmp_path, module.load_messages(tmp_path, list(LANGUAGES)))
+    assert "es.yml: students.labels.no_such_key is not a key of labels" in str(failure.value)
+    assert "es.yml: students.errors.too_many_attempts must use the placeholders" in str(
+        failure.value
+    )
+
+
+def test_a_page_speaks_to_the_audience_of_its_folder_or_front_matter() -> None:
+    module = hook()
+
+    def page(url: str, **meta: str) -> SimpleNamespace:
+        return SimpleNamespace(url=url, meta=meta, file=SimpleNamespace(src_uri=url + ".md"))
+
+    assert module.page_audience(page("students/claim/"), "en") == "students"
+    assert module.page_audience(page("es/students/login/"), "es") == "students"
+    assert module.page_audience(page("es/parents/login/"), "es") == "parents"
+    assert module.page_audience(page("vi/portal/"), "vi") == "parents"
+    assert module.page_audience(page("es/help/", audience="students"), "es") == "students"
+    with pytest.raises(PluginError):
+        module.page_audience(page("es/help/", audience="teachers"), "es")
+
+
+def reachable_labels(entry: str) -> set[str]:
+    """The label keys a form's module and every module it imports call t() with."""
+    pending, seen, keys = [entry], set(), set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        text = (DOCS / "assets/js" / name).read_text("utf-8")
+        keys |= set(re.findall(r"""\bt\(\s*["']([a-z_]+)["']\s*[,)]""", text))
+        pending += re.findall(r"""\bfrom\s*["']\./([^"']+)["']""", text)
+    return keys
+
+
+# One register per audience (glossary.yml tone rules): the words that give each one away.
+FAMILIAR = {
+    "es": r"\b(?:tu|tus|te|ti|puedes|debes|tienes|podrás|usaste|iniciaste|cerraste|terminaste|"
+    r"hayas|uses|escribas|empieces|escribe|elige|usa|responde|espera|revisa|inténtalo|empieza|"
+    r"completa|activa|vuelve|recuerda|cierra|habla)\b",
+    "vi": r"\bbạn\b",
+}
+POLITE = {
+    "es": r"\b(?:su|sus|usted|ustedes|haya|use|escriba|elija|responda|espere|revise|intente|"
+    r"empiece|complete|active|vuelva|recuerde|cierre|comuníquese|usó|inició|cerró)\b",
+    "vi": r"\bquý vị\b|\bquý phụ huynh\b",
+}
+STUDENT_FORMS = ("portal-claim.js", "portal-login.js", "portal-reset.js")
+PARENT_FORMS = ("portal-activate.js", "portal-login.js", "portal-app.js")
+PARENT_ONLY_ERRORS = {"activation_key_invalid"}
+
+
+@pytest.mark.parametrize("lang", sorted(FAMILIAR))
+def test_each_audience_reads_one_register(lang: str) -> None:
+    module = hook()
+    module._messages.clear()
+    module._messages.update(module.load_messages(MESSAGES, list(LANGUAGES)))
+    module._variants.clear()
+    module._variants.update(module.load_variants(MESSAGES, module._messages))
+    screens = {
+        "students": (STUDENT_FORMS, POLITE[lang]),
+        "parents": (PARENT_FORMS, FAMILIAR[lang]),
+    }
+    for audience, (forms, wrong) in screens.items():
+        texts = module.texts_for(lang, audience)
+        keys = set().union(*(reachable_labels(form) for form in forms))
+        shown = [texts["labels"][key] for key in sorted(keys)]
+        shown += [text for code, text in texts["errors"].items()
+                  if audience == "parents" or code not in PARENT_ONLY_ERRORS]  # fmt: skip
+        mixed = [text for text in shown if re.search(wrong, text, re.IGNORECASE)]
+        assert mixed == [], f"{lang} {audience}: {mixed}"
+    assert re.search(POLITE["es"], "Elija su contraseña") and re.search(FAMILIAR["es"], "Elige tu")
+
+
+def test_french_messages_have_their_no_break_spaces() -> None:
+    texts = messages("fr")
+    for section in ("errors", "labels"):
+        for key, text in texts[section].items():
+            assert spacing_faults(text) == [], f"fr.yml {section}.{key}"
+
+
 def test_every_label_the_scripts_use_exists() -> None:
     used = set(DYNAMIC_KEYS)
     for script in JS:
@@ -136,15 +229,21 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_form_pages_carry_their_language(built: Path, lang: str) -> None:
-    expected = messages(lang)
+    base = messages(lang)
     for path, kind in FORM_PAGES.items():
+        audience = "students" if path.startswith("students/") else "parents"
+        variant = base.get(audience, {})
+        expected = {
+            section: {**base[section], **variant.get(section, {})}
+            for section in ("errors", "labels")
+        }
         html = (built / ("" if lang == "en" else lang) / path / "index.html").read_text("utf-8")
         found = re.search(
             r'<script type="application/json" id="portal-messages">(.*?)</script>', html, re.S
         )
         assert found, f"{lang}/{path}: no messages"
         data = json.loads(found.group(1))
-        assert data["lang"] == lang
+        assert data["lang"] == lang and data["audience"] == audience
         assert data["labels"] == expected["labels"]
         assert data["errors"] == expected["errors"]
         assert f'data-form="{kind}"' in html

@@ -119,6 +119,49 @@ def test_every_module_stays_a_module_with_the_same_imports_and_exports(tmp_path:
         assert checked.returncode == 0, f"{source.name}: {checked.stderr}"
 
 
+# The forms' dates (portal-messages.js formatDate), run by Node in each page language: Vietnamese
+# as a native reader writes it, not Intl's "3 tháng 8, 2026"; the others as Intl writes them.
+DATES_RUN = """
+const [url, lang] = process.argv.slice(1);
+globalThis.document = { getElementById: () => null, documentElement: { lang } };
+const m = await import(url);
+console.log(JSON.stringify([
+  m.formatDay("2026-08-03"),
+  m.formatDay("2026-08-03", { weekday: "long", year: undefined }),
+  m.formatDay("2026-08-03", { weekday: "short", month: "short" }),
+  m.formatInstant("2026-08-03T08:05:00Z"),
+  m.formatDay("not a date"),
+]));
+"""
+DATES = {
+    "vi": ["ngày 3 tháng 8 năm 2026", "Thứ Hai, ngày 3 tháng 8", "Thứ 2, 3/8/2026",
+           "8:05 ngày 3 tháng 8 năm 2026", "not a date"],
+    "en": ["August 3, 2026", "Monday, August 3", "Mon, Aug 3, 2026", "August 3, 2026 at 8:05 AM",
+           "not a date"],
+    "fr": ["3 août 2026", "lundi 3 août", "lun. 3 août 2026", "3 août 2026 à 8:05", "not a date"],
+}  # fmt: skip
+
+
+@needs_node
+@pytest.mark.parametrize("minified", [False, True])
+def test_form_dates_are_written_the_readers_way(tmp_path: Path, minified: bool) -> None:
+    source = (JS / "portal-messages.js").read_text(encoding="utf-8")
+    (tmp_path / "package.json").write_text('{"type": "module"}', encoding="utf-8")
+    module = tmp_path / "portal-messages.js"
+    module.write_text(minify_hook().minify_script(source) if minified else source, "utf-8")
+    for lang, expected in DATES.items():
+        done = subprocess.run(
+            ["node", "--input-type=module", "-e", DATES_RUN, module.as_uri(), lang],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+            env={**os.environ, "TZ": "UTC"},
+        )
+        written = [text.replace("\u202f", " ") for text in json.loads(done.stdout)]
+        assert written == expected, lang
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built as `portal run` builds it."""

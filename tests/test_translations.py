@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,24 @@ def test_vietnamese_says_gio_for_hours_everywhere() -> None:
     assert found == set()
     assert hours(24, "vi") == "24 giờ"
     assert hours(1, "vi") == "1 giờ"
+
+
+@pytest.mark.unit
+def test_vietnamese_dates_say_ngay_thang_nam_everywhere() -> None:
+    """One way to write a date in Vietnamese, "ngày 3 tháng 8 năm 2026", in what we write by hand
+    (pages, messages, notice templates) and in what Babel writes for the notices."""
+    from portal.notices.formats import long_date
+
+    root = Path(__file__).resolve().parents[1]
+    sources = [
+        *sorted((root / "site" / "docs" / "vi").rglob("*.md")),
+        root / "site" / "messages" / "vi.yml",
+        root / "site" / "glossary" / "vi.yml",
+        *sorted((root / "templates").rglob("vi.*")),
+    ]
+    cldr = re.compile(r"tháng\s+\d{1,2},\s*\d{4}")  # CLDR's "3 tháng 8, 2026"
+    found = {str(p.relative_to(root)) for p in sources if cldr.search(p.read_text("utf-8"))}
+    assert found == set()
+    assert long_date(date(2026, 8, 3), "vi") == "ngày 3 tháng 8 năm 2026"
+    assert long_date(date(2026, 12, 24), "vi") == "ngày 24 tháng 12 năm 2026"
+    assert not cldr.search(long_date(date(2026, 8, 3), "vi"))

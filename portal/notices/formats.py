@@ -9,10 +9,15 @@ from babel import Locale
 from babel.dates import format_date
 from babel.units import format_unit
 
+# Where a native reader writes a long date otherwise than CLDR. Vietnamese: CLDR 48 says
+# "3 tháng 8, 2026"; letters, forms and the site's pages write "ngày 3 tháng 8 năm 2026"
+# (the site's scripts do the same in portal-messages.js formatDate).
+LONG_DATE = {"vi": "'ngày' d 'tháng' M 'năm' y"}
+
 
 def long_date(day: date, lang: str) -> str:
-    """The long date of the locale: August 3, 2026 / 3 août 2026 / 3 tháng 8, 2026."""
-    return format_date(day, format="long", locale=lang)
+    """The long date of the locale: August 3, 2026 / 3 août 2026 / ngày 3 tháng 8 năm 2026."""
+    return format_date(day, format=LONG_DATE.get(lang, "long"), locale=lang)
 
 
 # Where our pages and glossary chose another word than CLDR's for a duration in hours. Vietnamese:

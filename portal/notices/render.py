@@ -24,7 +24,7 @@ from chalicelib.languages import LANGUAGES
 from .. import paths
 from .definition import Definition, NoticeInvalid
 from .formats import hours, join, long_date
-from .text import colon, html_to_text
+from .text import colon, html_to_text, typeset
 
 OUTPUTS = ("web", "email", "print")
 LABELS = ("subject", "title", "summary", "read_more", "read_online", "pdf_link", "qr_caption")
@@ -84,8 +84,9 @@ def language_template(kind: str, lang: str) -> str:
 
 
 def render_block(template: Template, block: str, context: dict[str, Any]) -> str:
-    """One block of a template, rendered with `context`."""
-    return "".join(template.blocks[block](template.new_context(context))).strip()
+    """One block of a template, rendered with `context`, with its language's typography."""
+    text = "".join(template.blocks[block](template.new_context(context))).strip()
+    return typeset(text, context["lang"])
 
 
 class Renderer:

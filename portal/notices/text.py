@@ -138,9 +138,24 @@ class _Text(HTMLParser):
         return "\n".join(out).strip() + "\n"
 
 
+# French typography, as the French pages write it: a no-break space (U+00A0) before : ; ? ! and
+# », and after «, so that a line never starts with the mark. Only spaces already there become
+# no-break: a mark glued to a word is left alone, since it may be part of a URL ("?q=", "https:").
+NBSP = "\u00a0"
+_BEFORE_MARK = re.compile(r"[ \t\u202f]+(?=[:;?!»])")
+_AFTER_GUILLEMET = re.compile(r"(?<=«)[ \t\u202f]+")
+
+
+def typeset(text: str, lang: str) -> str:
+    """`text` with the language's spaces around punctuation (French only; others unchanged)."""
+    if lang != "fr":
+        return text
+    return _AFTER_GUILLEMET.sub(NBSP, _BEFORE_MARK.sub(NBSP, text))
+
+
 def colon(lang: str) -> str:
-    """ ": " before a value, " : " in French (a space before two-part punctuation)."""
-    return " : " if lang == "fr" else ": "
+    """ ": " before a value; in French " : " with a no-break space before the colon."""
+    return typeset(" : ", lang) if lang == "fr" else ": "
 
 
 def html_to_text(html: str, lang: str = "en") -> str:

@@ -13,6 +13,15 @@ Every language's site/messages/<lang>.yml must hold every key of en.yml with the
 - a `<noscript>` sentence inside each slot, in the page language.
 
 The API address is not here: the forms read it from `<meta name="portal-api">` (main.html).
+
+One register per audience: a page under students/ speaks to the student, every other page (parents/,
+help/, the portal) to the parent, and its forms say what the page says. A language whose forms
+must read differently for students (Spanish "tú", Vietnamese "bạn") gives those keys again in a
+top-level `students:` section of its messages file; the hook hands a students/ page the base texts
+with that section laid over them. A page may name its audience in front matter (`audience:
+students` or `audience: parents`). The portal, shared by students and parents, takes the parents'
+register: it is the parent's window on several children and a household, and the polite form
+reads as respectful to a student, where the familiar form would be too familiar for a parent.
 """
 
 from __future__ import annotations
@@ -32,6 +41,9 @@ from mkdocs.utils import get_relative_url
 from chalicelib.languages import DEFAULT, LANGUAGES
 
 SECTIONS = ("errors", "labels")
+# Audiences whose texts may differ from the base (parents') texts, by section of the messages file.
+VARIANTS = ("students",)
+AUDIENCES = ("parents", *VARIANTS)
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 SLOT = re.compile(r"""<div\b[^>]*\bclass=["'][^"']*\bportal-form\b[^>]*>""")
 FORM_KIND = re.compile(r"""\bdata-form=["']([a-z]+)["']""")
@@ -52,6 +64,7 @@ LINKS = {
 }
 
 _messages: dict[str, dict[str, dict[str, str]]] = {}
+_variants: dict[str, dict[str, dict[str, dict[str, str]]]] = {}  # lang → audience → section
 
 
 def messages_dir(config: MkDocsConfig) -> Path:
@@ -96,10 +109,49 @@ def load_messages(folder: Path, langs: list[str]) -> dict[str, dict[str, dict[st
     return loaded
 
 
+def load_variants(
+    folder: Path, base: dict[str, dict[str, dict[str, str]]]
+) -> dict[str, dict[str, dict[str, dict[str, str]]]]:
+    """Each language's audience sections; raise PluginError on a key the base lacks, an empty
+    text or other placeholders than the base text's."""
+    loaded: dict[str, dict[str, dict[str, dict[str, str]]]] = {}
+    problems = []
+    for lang, texts in base.items():
+        data = yaml.safe_load((folder / f"{lang}.yml").read_text(encoding="utf-8")) or {}
+        loaded[lang] = {}
+        for audience in VARIANTS:
+            variant = data.get(audience) or {}
+            loaded[lang][audience] = {s: dict(variant.get(s) or {}) for s in SECTIONS}
+            for section, values in loaded[lang][audience].items():
+                for key, text in values.items():
+                    where = f"{lang}.yml: {audience}.{section}.{key}"
+                    if key not in texts[section]:
+                        problems.append(f"{where} is not a key of {section}")
+                    elif not isinstance(text, str) or not text.strip():
+                        problems.append(f"{where} is empty")
+                    elif set(PLACEHOLDER.findall(text)) != set(
+                        PLACEHOLDER.findall(texts[section][key])
+                    ):
+                        problems.append(f"{where} must use the placeholders of {section}.{key}")
+    if problems:
+        raise PluginError("portal_i18n: audience texts wrong:\n  " + "\n  ".join(problems))
+    return loaded
+
+
+def texts_for(lang: str, audience: str) -> dict[str, dict[str, str]]:
+    """The messages a page of `audience` shows in `lang`: the base with the audience's texts."""
+    variant = _variants.get(lang, {}).get(audience, {})
+    return {
+        section: {**_messages[lang][section], **variant.get(section, {})} for section in SECTIONS
+    }
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Load and check the messages once per build (the i18n plugin builds once per language)."""
     _messages.clear()
     _messages.update(load_messages(messages_dir(config), languages(config)))
+    _variants.clear()
+    _variants.update(load_variants(messages_dir(config), _messages))
     return config
 
 
@@ -112,6 +164,20 @@ def page_language(page: Page, config: MkDocsConfig) -> str:
 def language_root(page: Page, lang: str) -> str:
     """The URL of the page language's home, relative to the site root ("" or "fr/")."""
     return f"{lang}/" if page.url.startswith(f"{lang}/") else ""
+
+
+def page_audience(page: Page, lang: str) -> str:
+    """Who a page speaks to: its front matter's `audience`, else students for students/ pages
+    and parents for every other page."""
+    named = page.meta.get("audience")
+    if named is not None:
+        if named not in AUDIENCES:
+            raise PluginError(
+                f"portal_i18n: {page.file.src_uri}: audience must be one of {AUDIENCES}"
+            )
+        return str(named)
+    path = page.url.removeprefix(language_root(page, lang))
+    return "students" if path.startswith("students/") else "parents"
 
 
 def inert_json(data: Any) -> str:
@@ -140,9 +206,11 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if not slots:
         return output
     lang = page_language(page, config)
-    texts = _messages[lang]
+    audience = page_audience(page, lang)
+    texts = texts_for(lang, audience)
     root = language_root(page, lang)
     data = {
+        "audience": audience,
         "lang": lang,
         "errors": texts["errors"],
         "labels": texts["labels"],

@@ -48,6 +48,30 @@ function utcDate(isoDay) {
   return parts ? new Date(Date.UTC(+parts[1], +parts[2] - 1, +parts[3])) : null;
 }
 
+/* Vietnamese dates the way a Vietnamese letter writes them: Intl (CLDR) gives "3 tháng 8, 2026";
+ * a native reader writes "ngày 3 tháng 8 năm 2026" (long month) or "3/8/2026" (short or numeric
+ * month), after the weekday and the time when asked for; null when no day and month are asked. */
+function vietnameseDate(format, date) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("vi", format).formatToParts(date).map((p) => [p.type, p.value]),
+  );
+  if (!parts.day || !parts.month) {
+    return null;
+  }
+  const month = parts.month.replace(/\D+/g, "");
+  const long = format.month === "long";
+  const year = parts.year ? `${long ? " năm " : "/"}${parts.year}` : "";
+  const day = long ? `ngày ${parts.day} tháng ${month}${year}` : `${parts.day}/${month}${year}`;
+  const time = parts.hour ? `${parts.hour}:${parts.minute} ` : "";
+  return (parts.weekday ? `${parts.weekday}, ` : "") + time + day;
+}
+
+/* The one date formatter of the site's scripts: `date` in the page language with Intl options. */
+export function formatDate(date, format, language = lang) {
+  const vietnamese = language === "vi" ? vietnameseDate(format, date) : null;
+  return vietnamese || new Intl.DateTimeFormat(language, format).format(date);
+}
+
 /* A calendar date ("2026-11-24") in the page language, never shifted by the time zone. */
 export function formatDay(isoDay, options) {
   const date = utcDate(isoDay);
@@ -55,7 +79,7 @@ export function formatDay(isoDay, options) {
     return isoDay || "";
   }
   const format = { year: "numeric", month: "long", day: "numeric", ...options, timeZone: "UTC" };
-  return new Intl.DateTimeFormat(lang, format).format(date);
+  return formatDate(date, format);
 }
 
 /* An instant (ISO 8601 with zone) in the page language and the reader's time zone. */
@@ -64,13 +88,13 @@ export function formatInstant(iso) {
   if (isNaN(date.getTime())) {
     return iso || "";
   }
-  return new Intl.DateTimeFormat(lang, {
+  return formatDate(date, {
     year: "numeric",
     month: "long",
     day: "numeric",
     hour: "numeric",
     minute: "2-digit",
-  }).format(date);
+  });
 }
 
 /* A wait in seconds as "3 minutes", rounded up to the largest whole unit. */
