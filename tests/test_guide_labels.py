@@ -72,10 +72,19 @@ def pattern(text: str) -> re.Pattern[str]:
     return re.compile(".+".join(re.escape(part) for part in parts))
 
 
-def screen(lang: str, section: str | None = None) -> list[re.Pattern[str]]:
-    """What this site's forms and portal show in a language (one section, or all of it)."""
+def audience(path: Path) -> str:
+    """Who a guide speaks to, as the site's forms do (site/hooks/portal_i18n.py): students on
+    students/ pages, parents everywhere else (help pages, the parents' pages, the letters)."""
+    return "students" if path.parent.name == "students" else "parents"
+
+
+def screen(lang: str, section: str | None = None, reader: str = "parents") -> list[re.Pattern[str]]:
+    """What this site's forms and portal show a reader in a language (one section, or all):
+    the base texts, with a students: section's own wording laid over them for students."""
     data = yaml.safe_load((MESSAGES / f"{lang}.yml").read_text(encoding="utf-8"))
-    return [pattern(text) for text in strings(data if section is None else data[section])]
+    variant = data.get("students", {}) if reader == "students" else {}
+    texts = {name: {**data[name], **variant.get(name, {})} for name in ("errors", "labels")}
+    return [pattern(text) for text in strings(texts if section is None else texts[section])]
 
 
 def shown(text: str, patterns: list[re.Pattern[str]]) -> bool:
@@ -85,7 +94,7 @@ def shown(text: str, patterns: list[re.Pattern[str]]) -> bool:
 
 def bold_problems(path: Path, lang: str, root: Path = ROOT) -> list[str]:
     """`file:line: **text**` for every bold text that no screen shows in that language."""
-    patterns = screen(lang)
+    patterns = screen(lang, reader=audience(path))
     problems = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         outside = {m.start() for m in BOLD_OUTSIDE.finditer(line) if normal(m[2]) in OUTSIDE}
@@ -101,7 +110,7 @@ def bold_problems(path: Path, lang: str, root: Path = ROOT) -> list[str]:
 
 def heading_problems(path: Path, lang: str, root: Path = ROOT) -> list[str]:
     """`file:line: "text"` for every heading that quotes a message no form shows."""
-    errors = screen(lang, "errors")
+    errors = screen(lang, "errors", audience(path))
     problems = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         found = QUOTED_HEADING.match(line)
@@ -205,3 +214,15 @@ def test_the_check_finds_a_misquoted_message(tmp_path: Path) -> None:
         '??? question "Authentication Failed"\n### "You cannot reuse a password." { #x }\n'
     )
     assert heading_problems(page, "en", tmp_path) == ['page.md:2: "You cannot reuse a password."']
+
+
+def test_the_check_holds_each_reader_to_the_register_the_forms_use(tmp_path: Path) -> None:
+    """Spanish students read the forms' tú, parents their usted: a page quotes its reader's."""
+    (tmp_path / "students").mkdir()
+    student, parent = tmp_path / "students" / "claim.md", tmp_path / "activate.md"
+    for page in (student, parent):
+        page.write_text("**Elige tu contraseña**, **Elija su contraseña**\n", encoding="utf-8")
+    assert bold_problems(student, "es", tmp_path) == [
+        "students/claim.md:1: **Elija su contraseña**"
+    ]
+    assert bold_problems(parent, "es", tmp_path) == ["activate.md:1: **Elige tu contraseña**"]
