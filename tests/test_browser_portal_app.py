@@ -209,6 +209,7 @@ def test_notice_is_html_and_read_once_opened(portal: Any, stack: Stack) -> None:
     app = page.locator("#portal-app")
     app.get_by_role("button", name=t(lang, "tab_notices"), exact=True).click()
     notice = app.locator(".portal-notice-item").first
+    notice.wait_for()
     assert notice.locator(".portal-status--new").count() == int(board["district"][0]["new"])
     notice.locator("summary").click()
     body = notice.locator(".portal-notice-body")
