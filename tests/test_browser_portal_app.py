@@ -64,7 +64,8 @@ OUT_OF_VIEW = """() => {
         const box = el.getBoundingClientRect();
         if (box.width === 0 && box.height === 0) continue;  // not shown (empty cell)
         if (box.left < -0.5 || box.right > width + 0.5) bad.push('outside: ' + el.textContent);
-        if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) bad.push('cut: ' + el.textContent);
+        const cut = el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1;
+        if (cut) bad.push('cut: ' + el.textContent);
     }
     if (document.documentElement.scrollWidth > width) bad.push('page scrolls sideways');
     return bad;
