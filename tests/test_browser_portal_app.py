@@ -17,6 +17,7 @@ import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
@@ -293,3 +294,58 @@ def test_language_links_keep_the_parent_logged_in(portal: Any, stack: Stack) -> 
     page.locator(".portal-view > h2", has_text=t("fr", "tab_grades")).wait_for()
     assert page.locator("html").get_attribute("lang") == "fr"
     assert t("fr", "log_off") in page.locator(".portal-appbar").inner_text()
+
+
+def add_fields(page: Any, suffix: str, change: Any) -> None:
+    """Answer GET requests ending in suffix with the API's answer, changed by change(data)."""
+
+    def handle(route: Any) -> None:
+        if route.request.method != "GET":
+            route.fallback()
+            return
+        response = route.fetch()
+        data = response.json()
+        change(data)
+        route.fulfill(response=response, json=data)
+
+    page.route(re.compile(re.escape(suffix) + "$"), handle)
+
+
+@pytest.mark.parametrize("portal", [("es", PHONE)], indirect=True)
+def test_email_links_to_the_teacher_and_the_school(portal: Any) -> None:
+    """teacher_email and school_email (from the API's extension) become mailto links, each
+    only where the address is given."""
+    page, lang, _ = portal
+
+    def teachers(data: dict[str, Any]) -> None:
+        for index, cls in enumerate(data["classes"]):
+            cls["teacher_email"] = "dtejada@example.org" if index == 0 else None
+
+    def schools(data: dict[str, Any]) -> None:
+        for student in data["students"]:
+            student["school_email"] = "office@example.org"
+            student["school_name"] = student["school"]
+
+    add_fields(page, f"/students/{GREG}/schedule", teachers)
+    add_fields(page, "/students", schools)
+    page.reload()
+    app = page.locator("#portal-app")
+    app.get_by_role("button", name=t(lang, "tab_schedule"), exact=True).click()
+    app.locator(".portal-table").wait_for()
+    teacher = app.locator("a[href^='mailto:']")
+    teacher.first.wait_for()
+    hrefs = set(teacher.evaluate_all("links => links.map(a => a.getAttribute('href'))"))
+    assert hrefs == {"mailto:dtejada@example.org"}  # the classes without an address have none
+    assert teacher.first.inner_text() == t(lang, "email_teacher")
+
+    app.get_by_role("button", name=t(lang, "tab_household"), exact=True).click()
+    contact = app.get_by_role("link", name=t(lang, "change_contact"))
+    href = contact.get_attribute("href") or ""
+    assert href.startswith("mailto:office@example.org?subject=")
+    query = parse_qs(urlparse(href).query)
+    assert "Greg Student" in query["subject"][0] and "Marcia" in query["subject"][0]
+    body = query["body"][0]
+    assert "Infinite Campus" in body and GREG in body and "Minnie Clayton" in body
+    assert body.startswith(t(lang, "contact_body").split("\n")[0])
+    assert page.evaluate(OUT_OF_VIEW) == []
+    assert axe_violations(page) == [], "household with the contact link"
