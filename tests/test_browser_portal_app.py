@@ -93,20 +93,22 @@ def minnie_token(stack: Stack) -> str:
     return str(opened.json()["session_token"])
 
 
-def missing_titles(stack: Stack, page: Any) -> list[str]:
-    """Greg's missing assignments, as the API gives them to the page's session."""
+def titles_by_status(stack: Stack, page: Any, status: str) -> list[str]:
+    """Greg's assignments of one grade status, as the API gives them to the page's session."""
     token = page.evaluate("() => JSON.parse(sessionStorage.getItem('portal.session')).token")
     grades = requests.get(
         f"{stack.api}/students/{GREG}/grades",
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
     ).json()
-    found = [
-        a["title"]
-        for cls in grades["classes"]
-        for a in cls["assignments"]
-        if a["status"] == "missing"
+    return [
+        a["title"] for cls in grades["classes"] for a in cls["assignments"] if a["status"] == status
     ]
+
+
+def missing_titles(stack: Stack, page: Any) -> list[str]:
+    """Greg's missing assignments (the demo district has some)."""
+    found = titles_by_status(stack, page, "missing")
     assert found, "the demo district has missing assignments"
     return found
 
@@ -179,6 +181,9 @@ def test_summary_first_then_every_section_fits(portal: Any, stack: Stack) -> Non
     assert titles == [t(lang, key) for key in [*keys, "summary_unread"]]
     missing = app.locator('[data-summary="grades"]').first
     assert missing_titles(stack, page)[0] in missing.inner_text()
+    counts = cards.locator(".portal-card-count").all_inner_texts()
+    late = titles_by_status(stack, page, "late")
+    assert counts[:2] == [str(len(missing_titles(stack, page))), str(len(late))]
     first_card = cards.first.bounding_box()
     assert first_card is not None and first_card["y"] < size["height"]  # on the first screen
     assert page.evaluate(OUT_OF_VIEW) == []
