@@ -4,7 +4,15 @@
  * print it or save it as PDF: no PDF is made on the server. */
 import { errorBody } from "./portal-api.js";
 import { call } from "./portal-app-call.js";
-import { announce, app, currentStudent, studentPath, table, today } from "./portal-app-ui.js";
+import {
+  announce,
+  app,
+  currentStudent,
+  studentPath,
+  studentSummary,
+  table,
+  today,
+} from "./portal-app-ui.js";
 import { clear, focusHeading, h } from "./portal-dom.js";
 import { errorText, formatDay, formatNumber, lang, t } from "./portal-messages.js";
 
@@ -24,9 +32,7 @@ function longDay(value) {
 
 /* The report's heading: its title, the student, the date it was printed. */
 function reportHead(title, student) {
-  const who = student
-    ? `${student.display_name} — ${t("student_summary", { school: student.school || "", grade: student.grade || "" })}`
-    : "";
+  const who = student ? `${student.display_name} — ${studentSummary(student)}` : "";
   return [
     h("h2", { className: "portal-report-title", tabindex: "-1", text: title }),
     h("p", { className: "portal-report-student", text: who }),

@@ -7,7 +7,7 @@ import { logOff } from "./portal-app-call.js";
 import { renderNotices } from "./portal-app-notices.js";
 import { changePasswordView } from "./portal-app-password.js";
 import { summaryView } from "./portal-app-summary.js";
-import { app, load, nothing, studentPath } from "./portal-app-ui.js";
+import { app, load, nothing, studentPath, studentSummary } from "./portal-app-ui.js";
 import {
   renderAccessLog,
   renderAttendance,
@@ -56,10 +56,6 @@ function viewList() {
   }
   views.push("access_log", "change_password");
   return views;
-}
-
-function studentSummary(student) {
-  return t("student_summary", { school: student.school || "", grade: student.grade || "" });
 }
 
 /* One student: named. Several: a select, whose change redraws a student's section. */

@@ -114,6 +114,11 @@ export function sectionLink(view, children, label) {
   );
 }
 
+/* "McGarrah Elementary School, grade 05": a student's school and grade. */
+export function studentSummary(student) {
+  return t("student_summary", { school: student.school || "", grade: student.grade || "" });
+}
+
 /* The student shown now (an entry of GET /students), or null. */
 export function currentStudent() {
   return app.students.find((s) => s.student_id === app.studentId) || null;
