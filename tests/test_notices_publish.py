@@ -17,6 +17,7 @@ from chalicelib.storage import notices as stored_notices
 from portal.notices import definition
 from portal.notices.definition import NoticeInvalid
 from portal.notices.publish import publish
+from portal.notices.sanitize import clean
 
 from .support import ROOT
 from .support.notices import DEMO_NOTICE, private_tables
@@ -79,6 +80,22 @@ def test_the_portal_shows_it_in_every_language(site: Path) -> None:
         assert mine[0].get("school") is None  # a district notice
         body = mine[0]["body"].replace("\u202f", " ").replace("\xa0", " ")
         assert DEADLINE[lang] in body and "https://example.org/ccps/" in body
+        html = mine[0]["html"].replace("&nbsp;", " ").replace("\u202f", " ")
+        assert "<h2" in html and "<ol>" in html and "<li>" in html and DEADLINE[lang] in html
+        assert f'href="{SITE_URL}{"" if lang == "en" else lang + "/"}students/login/"' in html
+        assert "<script" not in html and "<img" not in html
+
+
+def test_the_portal_html_is_sanitized() -> None:
+    dirty = (
+        '<h2 id="x" onclick="steal()">Title</h2><script>alert(1)</script>'
+        '<a href="javascript:alert(1)">a</a><a href="https://ok.example/">b</a>'
+        '<img src="x" onerror="alert(1)"><iframe src="https://evil.example/"></iframe>'
+    )
+    assert clean(dirty) == (
+        '<h2 id="x">Title</h2><a rel="noopener noreferrer">a</a>'
+        '<a href="https://ok.example/" rel="noopener noreferrer">b</a>'
+    )
 
 
 def test_publishing_again_changes_nothing(site: Path) -> None:

@@ -315,7 +315,9 @@ def test_lookup_contents(api: Any, demo: None) -> None:
 
 def test_notices_by_audience_language_and_read_state(api: Any, demo: None) -> None:
     noticeboard.publish("district-welcome", "fr", "2026-08-01", "Bienvenue", "Bonjour.")
-    noticeboard.publish("district-welcome", "en", "2026-08-01", "Welcome", "Hello.")
+    noticeboard.publish(
+        "district-welcome", "en", "2026-08-01", "Welcome", "Hello.", html="<p>Hello.</p>"
+    )
     noticeboard.publish(
         "babb-picture-day",
         "en",
@@ -331,6 +333,8 @@ def test_notices_by_audience_language_and_read_state(api: Any, demo: None) -> No
     assert seen["school"] == []  # Babb is not one of Minnie's children's schools
     french = body(get(api, "/notices?lang=fr", minnie))
     assert french["district"][0]["title"] == "Bienvenue"
+    assert french["district"][0]["html"] == ""  # published without HTML: clients show body
+    assert seen["district"][0]["html"] == "<p>Hello.</p>" and seen["district"][0]["body"]
     assert post(api, "/notices/district-welcome/read", {}, minnie).status_code == 204
     again = body(get(api, "/notices?lang=en", minnie))
     assert again["district"][0]["new"] is False

@@ -31,6 +31,8 @@ def for_caller(session: Session, lang: str) -> dict[str, Any]:
             "school": item.get("school_name"),
             "title": item["title"],
             "body": item["body"],
+            # Sanitized when published; "" for a notice published before the portal had HTML.
+            "html": item.get("html") or "",
             "new": item["id"] not in read,
         }
         (school if audience else district).append(entry)
@@ -54,8 +56,10 @@ def publish(
     body: str,
     school: str | None = None,
     school_name: str | None = None,
+    html: str = "",
 ) -> None:
-    """Show a rendered notice in the portal (called by `portal notices publish`)."""
+    """Show a rendered notice in the portal (called by `portal notices publish`, which passes
+    `html` already sanitized: this module stores and returns it as it is)."""
     stored_notices.publish(
         lang,
         day,
@@ -64,6 +68,7 @@ def publish(
             "date": day,
             "title": title,
             "body": body,
+            "html": html,
             "school": school,
             "school_name": school_name,
         },

@@ -2,7 +2,8 @@
 
 Checked first (definition, every template, the audience's school): nothing is written unless
 everything renders. Then, per language:
-- the portal's district (or school) notice, through chalicelib.noticeboard.publish;
+- the portal's district (or school) notice, through chalicelib.noticeboard.publish: its text,
+  and its HTML from the site page's Markdown, sanitized here (portal/notices/sanitize.py);
 - site/docs/<lang>/notices/<id>.md (from templates/notices/page.md.j2) and <id>.pdf beside it;
 and site/notices.json names the current district notice, which site/hooks/notices.py shows on
 every language's home page. Files are rewritten only when their content changes, so publishing
@@ -24,6 +25,7 @@ from .. import paths
 from .definition import Definition, NoticeInvalid, load
 from .pdf import print_html, to_pdf
 from .render import Renderer, check
+from .sanitize import clean
 
 SITE = paths.ROOT / "site"
 
@@ -77,6 +79,7 @@ def publish(
             renderer.board_body(lang),
             school=notice.school,
             school_name=school,
+            html=clean(renderer.board_html(lang)),
         )
         done.board.append(lang)
     for lang in LANGUAGES:

@@ -207,6 +207,16 @@ class Renderer:
             f"{parts.labels['pdf_link']}{colon(lang)}{parts.pdf_url}\n"
         )
 
+    def board_html(self, lang: str) -> str:
+        """The notice as the portal shows it in HTML: greeting, body, PDF link and footer from
+        the site page's Markdown blocks, with absolute links (the portal is another page).
+        Not yet sanitized: `portal notices publish` does that before storing it."""
+        parts = self.parts(lang)
+        link = f"[{parts.labels['pdf_link']}]({parts.pdf_url})"
+        return "\n".join(
+            (to_html(parts.greeting), parts.body_html, to_html(link), to_html(parts.footer))
+        )
+
 
 _markdown = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
 

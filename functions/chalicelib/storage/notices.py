@@ -1,7 +1,8 @@
 """Notices as the portal shows them (table `notices`, keys pk, sk).
 
 pk "published#<lang>", sk "<YYYY-MM-DD>#<notice id>": id, date, school (org sourcedId or
-   absent for district notices), school_name, title, body — one rendering per language
+   absent for district notices), school_name, title, body (text), html (sanitized HTML) — one
+   rendering per language
 pk "read#<username>", sk "<notice id>": at — the user opened this notice
 (Delivery records of `portal notices send` share the table: see deliveries.py.)
 """

@@ -1,10 +1,13 @@
-/* The portal page once logged in: greeting and log off, the student picker, one button per
- * section, and the section shown under them. A reload comes back to the same section. */
+/* The portal page once logged in: a header (who is logged in, the student switcher, the
+ * language links and Log Off), a strip of section buttons, and the section shown under them.
+ * A reload, or another language, comes back to the same section and student. */
+import { api } from "./portal-api.js";
 import { calendarView } from "./portal-app-calendar.js";
 import { logOff } from "./portal-app-call.js";
 import { renderNotices } from "./portal-app-notices.js";
 import { changePasswordView } from "./portal-app-password.js";
-import { app, load, nothing, studentPath } from "./portal-app-ui.js";
+import { summaryView } from "./portal-app-summary.js";
+import { app, load, nothing, studentPath, studentSummary } from "./portal-app-ui.js";
 import {
   renderAccessLog,
   renderAttendance,
@@ -18,10 +21,11 @@ import { t } from "./portal-messages.js";
 import { readStored, writeStored } from "./portal-session.js";
 
 const VIEW_KEY = "portal.view";
-const STUDENT_VIEWS = ["schedule", "attendance", "grades", "calendar"];
+const STUDENT_VIEWS = ["summary", "schedule", "attendance", "grades", "calendar"];
 
 /* Each section: view(body, name) draws it into body. */
 const VIEWS = {
+  summary: summaryView,
   schedule: (body, view) => load(body, view, studentPath("/schedule"), renderSchedule),
   attendance: (body, view) => load(body, view, studentPath("/attendance"), renderAttendance),
   grades: (body, view) => load(body, view, studentPath("/grades"), renderGrades),
@@ -52,10 +56,6 @@ function viewList() {
   }
   views.push("access_log", "change_password");
   return views;
-}
-
-function studentSummary(student) {
-  return t("student_summary", { school: student.school || "", grade: student.grade || "" });
 }
 
 /* One student: named. Several: a select, whose change redraws a student's section. */
@@ -92,6 +92,57 @@ function studentPicker() {
   return h("div", { className: "portal-picker" }, picker.wrap);
 }
 
+/* The page's language links, drawn by site/overrides/portal.html; kept here, as the header
+ * that holds them is drawn again after a required password change. */
+const languageNav = document.querySelector(".portal-languages");
+
+/* The language links in the header: going to another language also saves it as the account's
+ * language (PUT /me/language), so letters and emails follow. An API without that endpoint, or
+ * any failure, still changes the page's language. */
+function languageLinks() {
+  if (!languageNav || languageNav.dataset.ready) {
+    return languageNav;
+  }
+  languageNav.dataset.ready = "true";
+  const label = languageNav.querySelector(".portal-languages__label");
+  if (label) {
+    label.textContent = t("language");
+  }
+  for (const link of languageNav.querySelectorAll("a[data-lang]")) {
+    if (link.getAttribute("aria-current") === "page") {
+      continue;
+    }
+    link.addEventListener("click", async (event) => {
+      event.preventDefault();
+      try {
+        await api("PUT", "/me/language", { language: link.dataset.lang }, { auth: true });
+      } catch {
+        // Not saved (an older API answers 404 or 405): the page still changes language.
+      }
+      window.location.assign(link.href);
+    });
+  }
+  return languageNav;
+}
+
+function header() {
+  const name = app.me.display_name || app.me.username;
+  return h("header", { className: "portal-appbar" }, [
+    h("div", { className: "portal-bar" }, [
+      h("p", { className: "portal-hello", text: t("hello", { name }) }),
+      h("button", {
+        type: "button",
+        className: "portal-button",
+        text: t("log_off"),
+        onclick: logOff,
+      }),
+    ]),
+    studentPicker(),
+    languageLinks(),
+  ]);
+}
+
+/* One row of section buttons that scrolls sideways on a phone, the current one in view. */
 function sectionButtons(views) {
   tabs = views.map((view) =>
     h("button", {
@@ -108,8 +159,12 @@ function sectionButtons(views) {
 
 export function renderShell(root) {
   clear(root).classList.add("portal-ready");
+  // Logged in: the page's introduction and login hint give the first screen to the portal.
+  for (const intro of document.querySelectorAll(".portal-intro")) {
+    intro.hidden = true;
+  }
   const views = viewList();
-  const nav = sectionButtons(views);
+  app.show = show;
   app.panel = h("div", { className: "portal-view" });
   app.live = h("div", {
     className: "portal-alert",
@@ -117,20 +172,8 @@ export function renderShell(root) {
     "aria-live": "polite",
     "aria-atomic": "true",
   });
-  const name = app.me.display_name || app.me.username;
-  root.appendChild(
-    h("div", { className: "portal-bar" }, [
-      h("p", { className: "portal-hello", text: t("hello", { name }) }),
-      h("button", {
-        type: "button",
-        className: "portal-button",
-        text: t("log_off"),
-        onclick: logOff,
-      }),
-    ]),
-  );
-  root.appendChild(studentPicker());
-  root.appendChild(nav);
+  root.appendChild(header());
+  root.appendChild(sectionButtons(views));
   root.appendChild(app.live);
   root.appendChild(app.panel);
   const wanted = recalled().view;
@@ -144,6 +187,7 @@ function show(view, focus) {
   for (const tab of tabs) {
     if (tab.getAttribute("data-view") === view) {
       tab.setAttribute("aria-current", "true");
+      tab.scrollIntoView?.({ block: "nearest", inline: "nearest" });
     } else {
       tab.removeAttribute("aria-current");
     }

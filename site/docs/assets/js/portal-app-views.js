@@ -1,8 +1,9 @@
 /* The portal page's data views, each drawn from one API answer: schedule, attendance, grades,
  * household and access log. */
-import { attendanceLabel, badge, day, nothing, table } from "./portal-app-ui.js";
+import { printButtons } from "./portal-app-print.js";
+import { app, attendanceLabel, badge, day, moment, nothing, table } from "./portal-app-ui.js";
 import { h } from "./portal-dom.js";
-import { formatDay, formatInstant, formatNumber, hasMessage, lang, t } from "./portal-messages.js";
+import { formatDay, formatNumber, hasMessage, lang, t } from "./portal-messages.js";
 
 /* Periods in order: numbered ones by number, after them the named ones ("HR") by name. */
 function periodOrder(a, b) {
@@ -16,6 +17,10 @@ function classCell(cls) {
     h("strong", { text: cls.title || cls.course_title }),
     (cls.teachers || []).length ? h("span", { text: cls.teachers.join(", ") }) : null,
     cls.room ? h("span", { text: cls.room }) : null,
+    // teacher_email: the SIS's address of the class's teacher; absent or null, no link.
+    cls.teacher_email
+      ? h("a", { href: `mailto:${cls.teacher_email}`, text: t("email_teacher") })
+      : null,
   ]);
 }
 
@@ -46,6 +51,7 @@ export function renderSchedule(body, data) {
   const years = data.school_year ? `${data.school_year - 1}–${data.school_year}` : "";
   const headers = [t("period"), ...terms.map(termHeader)];
   body.appendChild(table(t("schedule_caption", { years }), headers, rows));
+  body.appendChild(printButtons());
 }
 
 export function renderAttendance(body, data) {
@@ -106,8 +112,8 @@ function assignmentRow(a) {
   return [
     a.title,
     a.category || "",
-    a.assign_date ? day(a.assign_date) : "",
-    a.due_date ? day(a.due_date) : "",
+    a.assign_date ? day(a.assign_date.slice(0, 10), false) : "",
+    a.due_date ? day(a.due_date.slice(0, 10), false) : "",
     score(a),
     gradeStatus(a.status),
     a.comment || "",
@@ -149,6 +155,7 @@ export function renderGrades(body, data) {
     body.appendChild(nothing());
     return;
   }
+  body.appendChild(printButtons());
   for (const cls of classes) {
     renderClassGrades(body, cls);
   }
@@ -159,8 +166,35 @@ function roleName(role) {
   return hasMessage(key) ? t(key) : role;
 }
 
+/* "Change contact info": an email to each school of the account's students (school_email of
+ * GET /students; none without it), its subject and text ready in the page language. */
+function contactLinks() {
+  const schools = new Map();
+  for (const student of app.students) {
+    if (student.school_email) {
+      const names = schools.get(student.school_email) || [];
+      schools.set(student.school_email, [...names, student]);
+    }
+  }
+  const who = (app.me && (app.me.display_name || app.me.username)) || "";
+  return [...schools.entries()].map(([address, students]) => {
+    const names = students.map((s) => s.display_name).join(", ");
+    const ids = students.map((s) => s.student_id).join(", ");
+    const subject = t("contact_subject", { names });
+    const text = t("contact_body", { names, ids, parent: who });
+    const query = `subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(text)}`;
+    const label = schools.size > 1 ? `${t("change_contact")} — ${students[0].school_name || students[0].school}` : t("change_contact");
+    return h("p", { className: "portal-contact" }, h("a", {
+      className: "portal-button",
+      href: `mailto:${address}?${query}`,
+      text: label,
+    }));
+  });
+}
+
 export function renderHousehold(body, data) {
   const households = data.households || [];
+  body.appendChild(h("div", null, contactLinks()));
   if (!households.length) {
     body.appendChild(nothing());
     return;
@@ -191,7 +225,7 @@ export function renderAccessLog(body, data) {
     return;
   }
   const rows = entries.map((entry) => [
-    formatInstant(entry.at),
+    moment(entry.at),
     entry.ip || "",
     entry.success ? badge("ok", t("login_success")) : badge("failed", t("login_failure")),
   ]);
