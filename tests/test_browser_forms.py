@@ -334,7 +334,9 @@ def test_claim_then_log_in_and_off(district: Stack, site_page: Any, lang: str) -
     secret = login.locator("input[name=password]")
     secret.fill(PASSWORD + "x")
     login.get_by_role("button", name=t(lang, "go")).click()
-    assert live_text(login) == err(lang, "authentication_failed")
+    # The district's wording, then the way out: "Forgot my Password".
+    said = live_text(login).splitlines()
+    assert [said[0], said[-1]] == [err(lang, "authentication_failed"), t(lang, "forgot_password")]
     assert secret.get_attribute("aria-invalid") == "true"
 
     # The eye button shows what was typed, and says so with aria-pressed.
@@ -412,6 +414,7 @@ def test_forgot_password(district: Stack, site_page: Any) -> None:
     form.get_by_role("button", name=t(lang, "save")).click()
     expect_step(page, form, t(lang, "all_done"))
     assert t(lang, "reset_done") in form.inner_text()
+    assert form.locator(".portal-next-step a").inner_text() == t(lang, "log_in")
     login = requests.post(
         f"{district.api}/login",
         json={"username": student.username, "password": NEW_PASSWORD},

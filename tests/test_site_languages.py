@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from chalicelib.languages import LANGUAGES, NAMES
 from .test_site_i18n import built, messages  # noqa: F401 - the built site, once per module
 
 pytestmark = pytest.mark.unit
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def page(built: Path, lang: str, path: str) -> str:  # noqa: F811 - the fixture's value
@@ -121,3 +124,34 @@ def test_parents_log_in_on_a_page_of_their_own(built: Path, lang: str) -> None: 
     assert links["parent_forgot_password"] == "../passwords/#forgot"
     activate = data_block(page(built, lang, "parents/activate"), "portal-messages")
     assert activate["links"]["parent_login"] == "../login/"
+
+
+NODE_CHECK = """
+globalThis.window = {location: {pathname: "/"}};
+globalThis.document = {getElementById: () => null};
+globalThis.navigator = {languages: []};
+const offer = await import(process.argv[1]);
+const notFound = await import(process.argv[2]);
+const offered = {fr: {}, es: {}, vi: {}};
+const frames = {en: {home: "/"}, fr: {home: "/fr/"}, es: {home: "/es/"}, vi: {home: "/vi/"}};
+console.log(JSON.stringify({
+  offer: [["de-DE", "vi-VN"], ["en-GB", "fr-FR"], ["fr-CA"], ["ES"], ["de"], []]
+    .map(tags => offer.preferred(tags, offered)),
+  page: ["/fr/x/", "/es/", "/vi/a/b", "/frx/", "/", "/nope/fr/"]
+    .map(path => notFound.languageOf(path, frames)),
+}));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_offer_and_the_404_page_choose_the_language_as_meant() -> None:
+    js = ROOT / "site/docs/assets/js"
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", NODE_CHECK,
+         (js / "portal-language-offer.js").as_uri(), (js / "portal-404.js").as_uri()],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert json.loads(done.stdout) == {
+        "offer": ["vi", None, "fr", "es", None, None],  # English first: no offer
+        "page": ["fr", "es", "vi", "en", "en", "en"],
+    }
