@@ -269,16 +269,28 @@ def test_claim_then_log_in_and_off(district: Stack, site_page: Any, lang: str) -
     form.locator(".portal-step-heading", has_text=t(lang, "claim_step_identity")).wait_for()
     assert form.get_by_label(t(lang, "last_name"), exact=True).count() == 1
 
-    # Step 1: a student ID typed with its S is refused, in the page's language, on that field.
+    # Step 1: a student ID typed with its S is refused, in the page's language, on that field;
+    # one of 5 digits too, without a word about an S nobody typed.
     form.locator("input[name=last_name]").fill(student.family)
     form.locator("input[name=first_name]").fill(student.given)
-    form.locator("input[name=student_id]").fill(student.username)
-    form.get_by_role("button", name=t(lang, "next")).click()
-    assert live_text(form) == err(lang, "student_id_format")
     sid = form.locator("input[name=student_id]")
-    assert sid.get_attribute("aria-invalid") == "true"
-    live_id = form.locator("[aria-live=polite]").first.get_attribute("id")
-    assert live_id in (sid.get_attribute("aria-describedby") or "").split()
+    for typed, said in ((student.username, t(lang, "student_id_no_s")),
+                        (student.identifier[:5], err(lang, "student_id_format"))):  # fmt: skip
+        sid.fill(typed)
+        form.get_by_role("button", name=t(lang, "next")).click()
+        assert live_text(form) == said
+        assert sid.get_attribute("aria-invalid") == "true"
+        live_id = form.locator("[aria-live=polite]").first.get_attribute("id")
+        assert live_id in (sid.get_attribute("aria-describedby") or "").split()
+    assert not re.search(r"\bS\b", err(lang, "student_id_format"))
+
+    # A claim the API refuses (claim_failed) marks no field: it does not say which was wrong.
+    form.locator("input[name=first_name]").fill(student.given + "x")
+    sid.fill(student.identifier)
+    form.get_by_role("button", name=t(lang, "next")).click()
+    assert live_text(form) == err(lang, "claim_failed")
+    assert form.locator("[aria-invalid]").count() == 0
+    form.locator("input[name=first_name]").fill(student.given)
     sid.fill(student.identifier)
     sid.press("Enter")
 
@@ -315,6 +327,8 @@ def test_claim_then_log_in_and_off(district: Stack, site_page: Any, lang: str) -
     form.get_by_role("button", name=t(lang, "save")).click()
     expect_step(page, form, t(lang, "all_done"))
     assert t(lang, "claim_done") in form.inner_text()
+    next_step = form.locator(".portal-next-step")  # one next step, highlighted
+    assert next_step.locator("a, button").count() == 1
 
     # Log in through the link the done step offers: two steps, in the same language.
     with page.expect_navigation():
@@ -327,7 +341,9 @@ def test_claim_then_log_in_and_off(district: Stack, site_page: Any, lang: str) -
     secret = login.locator("input[name=password]")
     secret.fill(PASSWORD + "x")
     login.get_by_role("button", name=t(lang, "go")).click()
-    assert live_text(login) == err(lang, "authentication_failed")
+    # The district's wording, then the way out: "Forgot my Password".
+    said = live_text(login).splitlines()
+    assert [said[0], said[-1]] == [err(lang, "authentication_failed"), t(lang, "forgot_password")]
     assert secret.get_attribute("aria-invalid") == "true"
 
     # The eye button shows what was typed, and says so with aria-pressed.
@@ -405,6 +421,7 @@ def test_forgot_password(district: Stack, site_page: Any) -> None:
     form.get_by_role("button", name=t(lang, "save")).click()
     expect_step(page, form, t(lang, "all_done"))
     assert t(lang, "reset_done") in form.inner_text()
+    assert form.locator(".portal-next-step a").inner_text() == t(lang, "log_in")
     login = requests.post(
         f"{district.api}/login",
         json={"username": student.username, "password": NEW_PASSWORD},
@@ -442,9 +459,13 @@ def test_activation_then_the_parent_portal(
     expect_step(page, form, t(lang, "all_done"))
     assert form.locator(".portal-username").inner_text() == username
 
+    assert form.locator(".portal-next-step a").count() == 1
     with page.expect_navigation():
         form.get_by_role("link", name=t(lang, "log_in")).click()
+    # The parents' own login page: its hint speaks to parents, not to students.
+    assert page.url == page_url(district, lang, "parents/login/")
     login = page.locator("#login-form")
+    login.locator(".portal-hint", has_text=t(lang, "username_hint_parent")).wait_for()
     login.locator("input[name=username]").fill(username.lower())
     login.locator("input[name=username]").press("Enter")
     login.locator("input[name=password]").fill(PASSWORD)

@@ -254,9 +254,12 @@ def test_form_pages_carry_their_language(built: Path, lang: str) -> None:
 
 
 def test_pages_without_a_form_load_no_form_script(built: Path) -> None:
-    home = (built / "index.html").read_text("utf-8")
-    assert "portal-messages" not in home
-    assert "assets/js/portal-" not in home
+    """Only the English pages' small language offer (site/hooks/languages.py), no form."""
+    for lang in LANGUAGES:
+        home = (built / ("" if lang == "en" else lang) / "index.html").read_text("utf-8")
+        assert "portal-messages" not in home
+        scripts = set(re.findall(r"assets/js/(portal-[a-z0-9-]+)\.js", home))
+        assert scripts == ({"portal-language-offer"} if lang == "en" else set()), lang
 
 
 def test_our_scripts_and_stylesheet_are_minified_under_their_names(built: Path) -> None:

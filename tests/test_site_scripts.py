@@ -191,7 +191,11 @@ def test_form_pages_reach_every_module_from_every_language_folder(built: Path, l
         page_url = urljoin(SITE, f"{'' if lang == 'en' else lang + '/'}{path}")
         html = shipped(built, page_url).joinpath("index.html").read_text(encoding="utf-8")
         # One module per form, at low priority like a deferred script (site/hooks/portal_i18n.py).
-        entries = MODULE_TAG.findall(html)
+        # English pages also offer the page in the browser's language (site/hooks/languages.py).
+        offer = [e for e in MODULE_TAG.findall(html) if e.endswith("/portal-language-offer.js")]
+        assert len(offer) == (1 if lang == "en" else 0), path
+        assert all(shipped(built, urljoin(page_url, e)).is_file() for e in offer), path
+        entries = [e for e in MODULE_TAG.findall(html) if e not in offer]
         assert len(entries) == 1, path
         assert not re.search(r'<script src="[^"]*assets/js/', html), path  # modules only
         pending, reached = [urljoin(page_url, entries[0])], set()

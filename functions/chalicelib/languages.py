@@ -17,3 +17,7 @@ def supported(tag: str | None) -> str | None:
 def or_default(tag: str | None) -> str:
     """The language of a tag, or the default language for anything else."""
     return supported(tag) or DEFAULT
+
+
+# Each language by its own name, as a reader looks for it (the site's language links).
+NAMES: dict[str, str] = {"en": "English", "fr": "Français", "es": "Español", "vi": "Tiếng Việt"}

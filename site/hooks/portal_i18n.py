@@ -61,7 +61,14 @@ LINKS = {
     "portal": "portal/",
     "claim": "students/claim/",
     "forgot_password": "students/forgot-password/",
+    "parent_login": "parents/login/",
+    # Parents cannot reset a password themselves: their page says whom to ask.
+    "parent_forgot_password": "parents/passwords/#forgot",
 }
+# The theme's skip link ("Skip to content"); on a form page a "Skip to the form" comes first,
+# so a phone's keyboard reaches the form's first field with two Tabs.
+SKIP = '<div data-md-component="skip">'
+SLOT_ID = re.compile(r"""\bid=["']([\w-]+)["']""")
 
 _messages: dict[str, dict[str, dict[str, str]]] = {}
 _variants: dict[str, dict[str, dict[str, dict[str, str]]]] = {}  # lang → audience → section
@@ -200,6 +207,21 @@ def module_tag(module: str, page_url: str) -> str:
     return f'<script type="module" fetchpriority="low" src="{src}"></script>'
 
 
+def page_link(target: str, page_url: str) -> str:
+    """A site path (with an optional #fragment) relative to the page."""
+    path, sep, fragment = target.partition("#")
+    return get_relative_url(path, page_url) + sep + fragment
+
+
+def skip_to_form(output: str, slot: str, text: str) -> str:
+    """Put a "Skip to the form" link first in the theme's skip links, to the first slot."""
+    found = SLOT_ID.search(slot)
+    if found is None:
+        return output
+    link = f'<a href="#{found.group(1)}" class="md-skip">{html.escape(text)}</a>'
+    return output.replace(SKIP, SKIP + link, 1)
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Add messages, scripts and a no-script hint to pages with a form slot."""
     slots = SLOT.findall(output)
@@ -214,7 +236,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         "lang": lang,
         "errors": texts["errors"],
         "labels": texts["labels"],
-        "links": {name: get_relative_url(root + url, page.url) for name, url in LINKS.items()},
+        "links": {name: page_link(root + url, page.url) for name, url in LINKS.items()},
     }
     modules: list[str] = []
     for slot in slots:
@@ -226,6 +248,9 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     hint = html.escape(texts["labels"]["noscript"])
     noscript = f'<noscript><p class="portal-noscript">{hint}</p></noscript>'
     output = SLOT.sub(lambda match: match.group(0) + noscript, output)
+    forms = [slot for slot in slots if 'data-form="portal"' not in slot]  # the app is no form
+    if forms:
+        output = skip_to_form(output, forms[0], texts["labels"]["skip_to_form"])
     tags = [f'<script type="application/json" id="portal-messages">{inert_json(data)}</script>']
     tags += [module_tag(module, page.url) for module in modules]
     head, sep, tail = output.rpartition("</body>")

@@ -1,11 +1,11 @@
 /* Parent activation (parents/activate): the key from the letter → username and password →
- * done, with a link to log in. */
+ * done, with a link to the parents' login page. */
 import { api } from "./portal-api.js";
 import { h } from "./portal-dom.js";
 import { field } from "./portal-fields.js";
 import { Flow, mountEach } from "./portal-flow.js";
-import { loginLink, passwordPair, usernameLine } from "./portal-form-parts.js";
-import { t } from "./portal-messages.js";
+import { nextStep, passwordPair, usernameLine } from "./portal-form-parts.js";
+import { links, t } from "./portal-messages.js";
 
 function mountActivate(root) {
   const flow = new Flow(root, "activate", {
@@ -58,7 +58,7 @@ function mountActivate(root) {
         content: [
           usernameLine(created.username),
           h("p", { text: t("activation_done") }),
-          loginLink(),
+          nextStep(links.parent_login, t("log_in")), // the login page written for parents
         ],
       });
     };

@@ -4,7 +4,8 @@ import { call } from "./portal-app-call.js";
 import { h } from "./portal-dom.js";
 import { field } from "./portal-fields.js";
 import { Flow } from "./portal-flow.js";
-import { errorText, t } from "./portal-messages.js";
+import { nextStep } from "./portal-form-parts.js";
+import { errorText, links, t } from "./portal-messages.js";
 import { saveSession, session } from "./portal-session.js";
 
 /* Current password, then the new one twice; onDone() once the API has taken it. */
@@ -69,6 +70,8 @@ export function showRequiredPasswordChange(root, onDone) {
 /* The "Change password" view. */
 export function changePasswordView(body) {
   const flow = new Flow(body, "change-password");
-  const form = passwordForm(flow, () => flow.message(t("password_changed"), null, false));
+  const form = passwordForm(flow, () =>
+    flow.message(t("password_changed"), null, false, nextStep(links.portal, t("open_portal"))),
+  );
   flow.stepBox.appendChild(form);
 }

@@ -8,7 +8,7 @@ import { clear, h, link } from "./portal-dom.js";
 import { field } from "./portal-fields.js";
 import { Flow, mountEach } from "./portal-flow.js";
 import { hiddenUsername, loginLink, passwordPair, usernameLine } from "./portal-form-parts.js";
-import { links, t } from "./portal-messages.js";
+import { errorText, links, t } from "./portal-messages.js";
 
 const HISTORY_KEY = "portalClaim";
 
@@ -117,13 +117,22 @@ class ClaimWizard {
         first_name: first.input.value,
         student_id: sid.input.value.trim(),
       };
+      if (!/^\d{7}$/.test(identity.student_id)) {
+        // Said here, so the sentence fits what was typed: only an ID typed with its S is told
+        // to drop the S (the API's student_id_format cannot tell the two apart).
+        const typedS = /^s/i.test(identity.student_id);
+        const text = typedS ? t("student_id_no_s") : errorText({ error: "student_id_format" });
+        this.flow.message(text, sid.input, true);
+        return;
+      }
       this.memory.identity = identity;
       const started = await api("POST", "/claim/start", identity);
       this.memory.passwords = ["", ""];
       this.advance({ step: 2, identity, token: started.claim_token });
     };
     const form = this.flow.form([last.wrap, first.wrap, sid.wrap], t("next"), submit, {
-      errorControl: (code) => (code === "student_id_format" ? sid.input : last.input),
+      // The API does not say which field did not match (claim_failed): none is marked.
+      errorControl: (code) => (code === "student_id_format" ? sid.input : null),
     });
     this.flow.step({ title: t("claim_step_identity"), progress: [1, 3], content: form, focus });
   }

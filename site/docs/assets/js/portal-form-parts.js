@@ -1,5 +1,5 @@
 /* Pieces the account forms (claim, login, reset, activation) share. */
-import { h, link } from "./portal-dom.js";
+import { h } from "./portal-dom.js";
 import { field } from "./portal-fields.js";
 import { links, t } from "./portal-messages.js";
 
@@ -69,7 +69,16 @@ export function usernameLine(username) {
   ]);
 }
 
-/* The done step's way on: the login page. */
+/* A done screen's one way on, in a highlighted box: "Next step" and one link drawn as a
+ * button, so the reader knows what to do once the form is finished. */
+export function nextStep(href, label) {
+  return h("div", { className: "portal-next-step" }, [
+    h("p", { className: "portal-next-step-label", text: t("next_step") }),
+    h("a", { className: "portal-button portal-button--primary", href, text: label }),
+  ]);
+}
+
+/* The students' done screens lead to their login page. */
 export function loginLink() {
-  return h("p", { className: "portal-next" }, link(links.login, t("log_in")));
+  return nextStep(links.login, t("log_in"));
 }

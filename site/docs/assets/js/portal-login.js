@@ -3,19 +3,25 @@ import { api } from "./portal-api.js";
 import { h, link } from "./portal-dom.js";
 import { field } from "./portal-fields.js";
 import { Flow, mountEach } from "./portal-flow.js";
-import { hiddenUsername } from "./portal-form-parts.js";
+import { hiddenUsername, nextStep } from "./portal-form-parts.js";
 import { flashText, links, t } from "./portal-messages.js";
 import { saveSession, session, takeFlash } from "./portal-session.js";
 
 function mountLogin(root) {
-  const flow = new Flow(root, "login");
+  // The parents' login page (parents/login) speaks to parents: their hint, their help link.
+  const parent = root.dataset.audience === "parent";
+  const forgot = parent ? links.parent_forgot_password : links.forgot_password;
+  const flow = new Flow(root, "login", {
+    // The district's "Authentication Failed" says nothing more: the way out follows it.
+    extras: { authentication_failed: () => h("p", null, link(forgot, t("forgot_password"))) },
+  });
   let username = "";
 
   function showUsername(focus) {
     const user = field({
       name: "username",
       label: t("username"),
-      hint: t("username_hint"),
+      hint: t(parent ? "username_hint_parent" : "username_hint"),
       value: username,
       autocomplete: "username",
       autocapitalize: "none",
@@ -73,7 +79,7 @@ function mountLogin(root) {
   showUsername(false);
   const note = flashText(takeFlash());
   if (session()) {
-    flow.message(t("login_done"), null, false, h("p", null, link(links.portal, t("open_portal"))));
+    flow.message(t("login_done"), null, false, nextStep(links.portal, t("open_portal")));
   } else if (note) {
     // After a short wait, so screen readers announce it once the page has settled.
     window.setTimeout(() => flow.message(note, null, false), 50);
