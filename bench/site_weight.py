@@ -34,7 +34,15 @@ from common import ROOT, write_result
 from chalicelib.config import LOCAL_HOST, settings
 from chalicelib.languages import LANGUAGES
 
-PAGES = ["", "students/claim/", "students/login/", "students/forgot-password/", "parents/activate/"]
+PAGES = [
+    "",
+    "students/claim/",
+    "students/login/",
+    "students/forgot-password/",
+    "parents/activate/",
+    "parents/login/",
+    "portal/",
+]
 LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"  # bench/package-lock.json
 
 
