@@ -125,11 +125,7 @@ def is_common(password: str) -> bool:
     invisible characters), or nothing but spaces and invisible characters."""
     # lower() rather than casefold() for the list itself, which was lower-cased with lower().
     bare = skeleton(password)
-    return (
-        _nfc(password).lower() in common_passwords()
-        or bare in common_passwords()
-        or not bare
-    )
+    return _nfc(password).lower() in common_passwords() or bare in common_passwords() or not bare
 
 
 def _personal_fragments(personal: Iterable[str]) -> set[str]:
