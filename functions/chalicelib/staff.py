@@ -62,6 +62,7 @@ def add_staff(
     account = Account(
         key=identity.username_key(username),
         role="staff",
+        display_username=username,
         staff_role=role,
         school=school if role != "district_admin" else None,
         created_at=clock.iso(clock.now()),

@@ -34,7 +34,8 @@ def create(
     """Add a staff account; its temporary password is in this answer only."""
     actor = staff.require(session, "district_admin")
     if role in staff.ROLES and role != "district_admin" and school:
-        if stored_sis.org(school) is None:
+        org = stored_sis.org(school)
+        if org is None or org.get("type") != "school":
             raise InvalidRequest("No school has this sourcedId in the SIS.", field="school")
     temporary = staff.add_staff(username, role, school, actor=_who(actor, ip))
     return {"username": username, "temporary_password": temporary}
