@@ -829,6 +829,7 @@ def test_staff_tickets(checked: CheckedClient, world: World) -> None:
     parent = world.tokens["parent"]
     staff_profile = expect(send(checked, "GET", "/me", token=teacher), 200)
     assert staff_profile["role"] == "staff" and staff_profile["students"] == []
+    assert staff_profile["staff_role"] == "teacher" and staff_profile["school"] == world.school
     expect(send(checked, "GET", "/students", token=teacher), 200)
     expect(send(checked, "GET", f"/students/{world.student}/grades", token=teacher), 404)
     expect(send(checked, "GET", "/household", token=teacher), 200)
