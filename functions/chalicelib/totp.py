@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hmac
 import re
 import secrets
-
-import pyotp
-import segno
+from typing import TYPE_CHECKING
 
 from . import passwords
+
+if TYPE_CHECKING:
+    import pyotp
 
 ISSUER = "CCPS Portal"
 STEP_S = 30
@@ -24,20 +26,32 @@ _TOTP_SHAPE = re.compile(r"[0-9]{6}")
 _SEPARATORS = re.compile(r"[\s-]+")
 
 
+# pyotp and segno are imported on first use: only administrators' logins need them, and a
+# Lambda cold start should not pay for them (QUALITY P6).
+
+
+def _totp(secret: str) -> pyotp.TOTP:
+    import pyotp
+
+    return pyotp.TOTP(secret, digits=DIGITS, interval=STEP_S)
+
+
 def new_secret() -> str:
     """A fresh base32 TOTP secret of 160 bits (RFC 4226's recommended length)."""
+    import pyotp
+
     return pyotp.random_base32(32)
 
 
 def provisioning_uri(secret: str, account_name: str) -> str:
     """The otpauth:// address an authenticator app reads from the QR code."""
-    return pyotp.TOTP(secret, digits=DIGITS, interval=STEP_S).provisioning_uri(
-        name=account_name, issuer_name=ISSUER
-    )
+    return _totp(secret).provisioning_uri(name=account_name, issuer_name=ISSUER)
 
 
 def qr_svg(uri: str) -> str:
     """The otpauth address as an SVG QR code (made here: the secret never leaves for a service)."""
+    import segno
+
     code = segno.make(uri, error="m")
     svg: str = code.svg_inline(scale=4, border=4, title="TOTP QR code")
     return svg
@@ -53,11 +67,11 @@ def matching_step(secret: str, code: str, now: float) -> int | None:
     code = _normalize(code)
     if not _TOTP_SHAPE.fullmatch(code):
         return None
-    totp = pyotp.TOTP(secret, digits=DIGITS, interval=STEP_S)
+    totp = _totp(secret)
     current = int(now) // STEP_S
     for step in range(current - DRIFT_STEPS, current + DRIFT_STEPS + 1):
-        # pyotp compares in constant time; each step is checked so the caller learns which one.
-        if pyotp.utils.strings_equal(totp.at(step * STEP_S), code):
+        # Compared in constant time; each step is checked so the caller learns which one.
+        if hmac.compare_digest(totp.at(step * STEP_S), code):
             return step
     return None
 
