@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pyotp
 import pytest
 
-from chalicelib import clock, limits, staff
+from chalicelib import clock, limits, staff, totp
 
 from .support.api import body
 from .support.factories import (
@@ -215,3 +216,46 @@ def test_staff_login_helper_reaches_a_session(api: Any) -> None:
     username, _, secret = staff_account(api, "district_admin", None)
     answer, same = staff_login(api, username, STAFF_PASSWORD, secret)
     assert same == secret and get(api, "/me", answer["session_token"]).status_code == 200
+
+
+@pytest.mark.unit
+def test_totp_accepts_one_step_of_drift_and_nothing_else() -> None:
+    secret = totp.new_secret()
+    now = 1_780_000_000.0
+    codes = pyotp.TOTP(secret)
+    current = int(now) // 30
+    for drift in (-1, 0, 1):
+        assert totp.matching_step(secret, codes.at(now + drift * 30), now) == current + drift
+    for far in (-2, 2):
+        code = codes.at(now + far * 30)
+        if code not in {codes.at(now + d * 30) for d in (-1, 0, 1)}:
+            assert totp.matching_step(secret, code, now) is None
+    spaced = codes.at(now)[:3] + " " + codes.at(now)[3:]
+    assert totp.matching_step(secret, spaced, now) == current
+    arabic_digits = codes.at(now).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert totp.matching_step(secret, arabic_digits, now) is None
+    assert totp.matching_step(secret, "12345", now) is None
+
+
+@pytest.mark.unit
+def test_recovery_codes_are_random_readable_and_checked_by_hash() -> None:
+    codes = totp.new_recovery_codes()
+    assert len(set(codes)) == 10
+    assert all(re.fullmatch(r"[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}", c) for c in codes)
+    hashes = {str(i): totp.hash_recovery_code(c) for i, c in enumerate(codes[:3])}
+    assert all(h.startswith("$argon2id$") and codes[0] not in h for h in hashes.values())
+    assert totp.matching_recovery_code(hashes, codes[2].upper().replace("-", " ")) == "2"
+    assert totp.matching_recovery_code(hashes, codes[5]) is None
+    assert totp.matching_recovery_code(hashes, codes[1][:-1]) is None
+
+
+@pytest.mark.unit
+def test_the_qr_code_carries_the_otpauth_address() -> None:
+    secret = totp.new_secret()
+    assert len(secret) == 32  # 160 bits
+    uri = totp.provisioning_uri(secret, "demo.schooladmin")
+    assert uri == (
+        f"otpauth://totp/CCPS%20Portal:demo.schooladmin?secret={secret}&issuer=CCPS%20Portal"
+    )
+    svg = totp.qr_svg(uri)
+    assert svg.startswith("<svg") and "<path" in svg and uri not in svg
