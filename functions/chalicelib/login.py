@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import accesslog, identity, limits, passwords, sessions, sis
+from . import accesslog, identity, limits, mfa, passwords, sessions, sis
 from .account import Account
 from .errors import DomainError, InvalidRequest
 from .storage import accounts as stored_accounts
@@ -18,7 +18,7 @@ class AuthenticationFailed(DomainError):
 
 
 class AccountDisabled(DomainError):
-    """A parent account disabled after 5 failed logins, until the school reactivates it."""
+    """A parent account disabled after 5 failed logins (or a staff account a district disabled)."""
 
     code = "account_disabled"
 
@@ -49,7 +49,7 @@ def login(username: str, password: str, ip: str) -> dict[str, Any]:
         )
     else:
         limits.slow_down(counter, read.counter)
-        allowed = True
+        allowed = not (usable and usable.disabled)  # a district admin disabled this staff member
     ok = _verify(usable, password)
     log_line = accesslog.entry(key, ip, ok and allowed) if usable else None
     if ok and not allowed:
@@ -61,14 +61,12 @@ def login(username: str, password: str, ip: str) -> dict[str, Any]:
             _disable_at_cap(usable, counter)
         raise AuthenticationFailed()
     assert usable is not None and log_line is not None
+    if mfa.required(usable):
+        # No session and no cleared counter yet: the code is judged under the same counter.
+        return mfa.challenge(usable)
     token, session_item = sessions.new(usable)
     logins.record_success(session_item, log_line, counter)
-    return {
-        "session_token": token,
-        "role": usable.role,
-        "must_change_password": usable.must_change_password,
-        "idle_timeout_s": sessions.IDLE_TIMEOUT_S,
-    }
+    return sessions.login_body(token, usable)
 
 
 def _exists(read: logins.LoginRead) -> bool:
