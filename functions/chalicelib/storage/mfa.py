@@ -88,21 +88,15 @@ def reset(username_key: str) -> None:
 
 def staff_accounts() -> list[tuple[dict[str, Any], bool]]:
     """Every staff account item with whether it is enrolled in MFA, sorted by username."""
-    kwargs: dict[str, Any] = {
-        "TableName": db.name(accounts.TABLE),
-        "ConsistentRead": True,
-        "FilterExpression": "#r = :staff OR begins_with(pk, :mfa)",
-        "ExpressionAttributeNames": {"#r": "role"},
-        "ExpressionAttributeValues": db.encode({":staff": "staff", ":mfa": PREFIX}),
-    }
-    staff: list[dict[str, Any]] = []
-    enrolled: set[str] = set()
-    for page in db.pages(db.client().scan, kwargs):
-        for raw in page.get("Items", []):
-            item = db.decode(raw)
-            if item["pk"].startswith(PREFIX):
-                enrolled.add(item["pk"][len(PREFIX) :])
-            else:
-                staff.append(item)
-    staff.sort(key=lambda item: str(item["pk"]))
-    return [(item, item["pk"] in enrolled) for item in staff]
+    roster = db.get(accounts.TABLE, accounts.ROSTER) or {}
+    keys = sorted(str(key) for key in roster.get("members", set()))
+    found = db.batch_get(
+        [(accounts.TABLE, {"pk": key}) for key in keys]
+        + [(accounts.TABLE, {"pk": key_of(key)}) for key in keys]
+    )
+    staff = [found.get((accounts.TABLE, (key,))) for key in keys]
+    return [
+        (item, (accounts.TABLE, (key_of(item["pk"]),)) in found)
+        for item in staff
+        if item is not None and item.get("role") == "staff"
+    ]
