@@ -120,10 +120,12 @@ def test_role_policy_is_least_privilege(built: dict[str, Any]) -> None:
             assert "${AWS::Region}" in text and "${AWS::AccountId}" in text, statement
             if "dynamodb" in text:
                 assert "table/portal-" in text and "*" not in text, statement
+            elif "secretsmanager" in text:  # the stack's own secret, nothing else
+                assert f"secret:{iam.SECRET_NAME}-*" in text, statement
             else:  # log streams of the function's own log group are named at run time
                 assert f"log-group:/aws/lambda/{iam.FUNCTION_NAME}:*" in text, statement
     need = iam.required_actions()
-    assert actions == need.sis | need.service | iam.LOG_ACTIONS
+    assert actions == need.sis | need.service | iam.LOG_ACTIONS | iam.SECRET_ACTIONS
     assert not actions & {"ses:SendEmail", "ses:SendRawEmail"}, "the API sends no mail"
     for cli_only in ("CreateTable", "DeleteTable", "UpdateTable", "UpdateTimeToLive", "Scan"):
         assert f"dynamodb:{cli_only}" not in actions
