@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib import activation, clock, noticeboard
+from chalicelib import activation, clock, limits, noticeboard
 from chalicelib.errors import InvalidRequest
 from chalicelib.storage import activation_keys as stored_keys
 
@@ -120,8 +120,14 @@ def test_parent_lockout_and_reactivation(api: Any, demo: None) -> None:
             post(api, "/login", {"username": "minniec", "password": "wrong-one-1"}).status_code
             == 401
         )
+    # After 5 failures every name waits (issue 15, M2); then the right password tells a parent
+    # that the school must reactivate the account, and a wrong one still says nothing more.
+    waiting = post(api, "/login", {"username": "MinnieC", "password": PARENT_PASSWORD})
+    assert waiting.status_code == 429
+    clock.advance(body(waiting)["retry_after"])
     right = post(api, "/login", {"username": "MinnieC", "password": PARENT_PASSWORD})
     assert right.status_code == 423 and body(right)["error"] == "account_disabled"
+    clock.advance(limits.MAX_WAIT_S)
     assert post(api, "/login", {"username": "MinnieC", "password": "x-wrong-2"}).status_code == 401
     teacher = staff_session(api, "teacher", school="mcgarrah-es")
     assert post(api, "/staff/parents/MinnieC/reactivate", {}, teacher).status_code == 403
