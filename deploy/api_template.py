@@ -39,11 +39,71 @@ def parameters(site_origin: str) -> dict[str, Any]:
             "Default": "America/New_York",
             "Description": "The district's time zone, for school years and dates (DISTRICT_TZ).",
         },
+        "FailedClaimsAlarmThreshold": {
+            "Type": "Number",
+            "Default": 300,
+            "MinValue": 1,
+            "Description": "Failed claims (wrong name or ID, or slowed) in 5 minutes across the "
+            "district that raise the FailedClaimsSpike alarm: a guessing campaign, not a class "
+            "mistyping.",
+        },
+        "AlarmTopicArn": {
+            "Type": "String",
+            "Default": "",
+            "Description": "SNS topic told when an alarm fires (empty: the alarm only shows in "
+            "CloudWatch).",
+        },
         "LogRetentionDays": {
             "Type": "Number",
             "Default": 90,
             "AllowedValues": [30, 60, 90, 120, 150, 180, 365, 400, 545, 731],
             "Description": "How long the function's CloudWatch logs are kept.",
+        },
+    }
+
+
+# The app logs one JSON line per request (chalicelib/api/web.py log_request): claim starts
+# answered claim_failed (403) or too_many_attempts (429) are the failed claims.
+FAILED_CLAIMS = '{ ($.route = "/claim/start") && (($.status = 403) || ($.status = 429)) }'
+METRIC_NAMESPACE = "Portal"
+
+
+def failed_claims_alarm() -> dict[str, Any]:
+    """A metric of failed claims from the function's log, and an alarm on a district-wide spike
+    (issue 15, M3): per-student slowing stops one guesser; this shows many."""
+    return {
+        "FailedClaimsMetric": {
+            "Type": "AWS::Logs::MetricFilter",
+            "Properties": {
+                "LogGroupName": {"Ref": LOG_GROUP},
+                "FilterPattern": FAILED_CLAIMS,
+                "MetricTransformations": [
+                    {
+                        "MetricName": "FailedClaims",
+                        "MetricNamespace": METRIC_NAMESPACE,
+                        "MetricValue": "1",
+                        "DefaultValue": 0,
+                    }
+                ],
+            },
+        },
+        "FailedClaimsSpike": {
+            "Type": "AWS::CloudWatch::Alarm",
+            "Properties": {
+                "AlarmDescription": "Many failed claims across the district in 5 minutes: "
+                "someone may be guessing students' names and IDs.",
+                "Namespace": METRIC_NAMESPACE,
+                "MetricName": "FailedClaims",
+                "Statistic": "Sum",
+                "Period": 300,
+                "EvaluationPeriods": 1,
+                "Threshold": {"Ref": "FailedClaimsAlarmThreshold"},
+                "ComparisonOperator": "GreaterThanThreshold",
+                "TreatMissingData": "notBreaching",
+                "AlarmActions": {
+                    "Fn::If": ["HasAlarmTopic", [{"Ref": "AlarmTopicArn"}], {"Ref": "AWS::NoValue"}]
+                },
+            },
         },
     }
 
@@ -114,7 +174,11 @@ def merge_template(routes: dict[str, dict[str, bool]], site_origin: str) -> dict
         "Description": "District family portal API: API Gateway, Lambda and DynamoDB tables "
         "(built by `make package`).",
         "Parameters": parameters(site_origin),
+        "Conditions": {
+            "HasAlarmTopic": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmTopicArn"}, ""]}]}
+        },
         "Resources": {
+            **failed_claims_alarm(),
             **schema.cloudformation_resources(iam.TABLE_PREFIX),
             LOG_GROUP: {
                 "Type": "AWS::Logs::LogGroup",

@@ -211,6 +211,18 @@ def test_function_environment_and_concurrency(built: dict[str, Any]) -> None:
     )
 
 
+def test_failed_claims_have_a_metric_and_an_alarm(built: dict[str, Any]) -> None:
+    """Issue 15, M3: a district-wide spike of failed claims raises an alarm."""
+    resources = built["template"]["Resources"]
+    metric = resources["FailedClaimsMetric"]["Properties"]
+    assert metric["LogGroupName"] == {"Ref": "ApiHandlerLogGroup"}
+    assert '"/claim/start"' in metric["FilterPattern"] and "403" in metric["FilterPattern"]
+    alarm = resources["FailedClaimsSpike"]["Properties"]
+    assert alarm["MetricName"] == metric["MetricTransformations"][0]["MetricName"]
+    assert alarm["Namespace"] == metric["MetricTransformations"][0]["MetricNamespace"]
+    assert alarm["Threshold"] == {"Ref": "FailedClaimsAlarmThreshold"}
+
+
 def test_deployment_zip_is_small_and_runtime_only(built: dict[str, Any]) -> None:
     path = built["package"] / "deployment.zip"
     assert path.stat().st_size <= MAX_ZIP_BYTES

@@ -6,7 +6,7 @@ import random
 import time
 from typing import Any
 
-from . import account, clock, identity, passwords, questions, sis, tokens
+from . import account, clock, identity, limits, passwords, questions, sis, tokens
 from .config import settings
 from .errors import (
     AlreadyClaimed,
@@ -43,6 +43,12 @@ class ClaimTokenInvalid(DomainError):
 def start(last_name: str, first_name: str, student_id: str) -> str:
     """Check the identity against the SIS and return a claim token."""
     sid = identity.student_id(student_id)
+    # Counted per student ID and per name pair before anything is looked up, whether or not
+    # they exist, so guessing one student's ID or name is slowed like a password (issue 15, M3)
+    # and the answers stay the same for every cause.
+    counters = limits.claim_counters(sid, last_name, first_name)
+    for counter in counters:
+        limits.slow_down(counter)
     student = sis.get_student(sid)
     if (
         student is None
@@ -51,6 +57,8 @@ def start(last_name: str, first_name: str, student_id: str) -> str:
         or not identity.same_name(first_name, student.given_name)
     ):
         raise ClaimFailed()  # one answer for every cause: nothing to learn from it
+    for counter in counters:
+        limits.clear(counter)
     opens_at = student.first_seen_at + settings().claim_delay_hours * 3600
     if clock.now() < opens_at:
         raise ClaimNotOpen(opens_at=clock.iso(opens_at))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
+import unicodedata
 from typing import Any
 
 from . import clock
@@ -32,6 +34,18 @@ def login_counter(username_key: str) -> str:
 def reset_counter(username_key: str) -> str:
     """The failure counter of password resets of one username."""
     return f"reset#{username_key}"
+
+
+def claim_counters(student_id: str, last_name: str, first_name: str) -> tuple[str, str]:
+    """The counters of claims tried for one student ID and for one name pair (issue 15, M3).
+
+    The names are folded (case, width, outer spaces) so variants count together, and hashed so
+    the limits table holds no one's name.
+    """
+    folded = "\x00".join(
+        unicodedata.normalize("NFKC", name).strip().casefold() for name in (last_name, first_name)
+    )
+    return f"claim-id#{student_id}", "claim-name#" + hashlib.sha256(folded.encode()).hexdigest()
 
 
 def failures(counter: str) -> int:
