@@ -10,8 +10,7 @@ from typing import TextIO
 
 from rich.progress import Progress
 
-from chalicelib import activation, clock, me, sis
-from chalicelib.storage import accounts as stored_accounts
+from chalicelib import activation, clock, sis
 from chalicelib.storage import sis as mirror
 
 HEADER = ["guardian_id", "given_name", "family_name", "language", "activation_key", "expires_at"]
@@ -25,19 +24,17 @@ def active_guardians() -> Iterator[sis.Guardian]:
             yield guardian
 
 
-def letter_language(guardian: sis.Guardian) -> str:
-    """The letter's language: the one the guardian chose in the portal, else the SIS's."""
-    username = stored_accounts.username_of_guardian(guardian.guardian_id)
-    account = stored_accounts.get(username) if username else None
-    return me.language_of(account, guardian) if account else guardian.language
-
-
 def issue_keys(guardian_id: str | None, out: Path | None) -> int:
     """Write one CSV row per key issued; return how many were issued."""
     if guardian_id is not None:
         one = sis.get_guardian(guardian_id)
         if one is None or not one.active:
             raise LookupError(f"No active guardian has the sourcedId {guardian_id!r}.")
+        if activation.has_account(guardian_id):  # a key could never be used (issue 15, I1)
+            raise LookupError(
+                f"The guardian {guardian_id!r} already has an account: no key issued."
+                " Reactivate the account or set a temporary password instead."
+            )
         targets = [one]
     else:
         targets = [
@@ -54,8 +51,9 @@ def issue_keys(guardian_id: str | None, out: Path | None) -> int:
         with Progress(transient=True, disable=out is None) as progress:
             task = progress.add_task("Issuing keys", total=len(targets))
             for guardian in targets:
-                # --all skips guardians with an account: only one named can have chosen a language.
-                language = letter_language(guardian) if guardian_id else guardian.language
+                # Only guardians without an account get keys: the SIS's language is theirs (a
+                # language chosen in the portal needs an account).
+                language = guardian.language
                 key = activation.issue(guardian.guardian_id, "cli")
                 writer.writerow(
                     [

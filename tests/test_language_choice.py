@@ -114,16 +114,15 @@ def test_the_choice_survives_a_reimport_and_the_next_send_uses_it(
     assert mail["lan.tran@example.org"]["Content-Language"] == "vi"
 
 
-def test_a_new_letter_for_a_parent_is_in_the_chosen_language(
+def test_a_parent_with_an_account_gets_no_key_and_others_get_their_sis_language(
     api: Any, district: Path, tmp_path: Path
 ) -> None:
+    """Keys go only to guardians without an account (issue 15, I1), in the SIS's language."""
     rafael = parent(api, "gdn-rafael-pena", "RafaelP")
     assert put(api, "/me/language", {"language": "fr"}, rafael).status_code == 204
     letters = tmp_path / "keys.csv"
-    assert issue_keys("gdn-rafael-pena", letters) == 1
-    with letters.open(encoding="utf-8", newline="") as handle:
-        (row,) = list(csv.DictReader(handle))
-    assert (row["guardian_id"], row["language"]) == ("gdn-rafael-pena", "fr")
+    with pytest.raises(LookupError, match="already has an account"):
+        issue_keys("gdn-rafael-pena", letters)
     issue_keys("gdn-minnie-clayton", letters)  # never activated: the SIS's language
     with letters.open(encoding="utf-8", newline="") as handle:
         assert [r["language"] for r in csv.DictReader(handle)] == ["en"]
