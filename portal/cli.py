@@ -15,6 +15,7 @@ from chalicelib import staff, staff_accounts
 from chalicelib.errors import DomainError, StorageUnavailable
 
 from .activation_keys import issue_keys
+from .datacli import data_app
 from .localstack import run as run_stack
 from .notices.definition import NOTICE_ID, Definition, NoticeInvalid
 from .notices.definition import load as load_notice
@@ -41,6 +42,7 @@ translations_app = typer.Typer(no_args_is_help=True, help="The site's translatio
 app.add_typer(translations_app, name="translations")
 notices_app = typer.Typer(no_args_is_help=True, help="Notices to families: check, publish, send.")
 app.add_typer(notices_app, name="notices")
+app.add_typer(data_app, name="data")
 console = Console()
 err = Console(stderr=True)
 

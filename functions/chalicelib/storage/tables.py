@@ -6,6 +6,7 @@ and inspection, data export and import), never the domain modules.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from .. import schema
@@ -78,3 +79,30 @@ def scan_items(table: str) -> list[dict[str, Any]]:
     """Every item of a table, as plain values (small tables: tests and tools)."""
     kwargs = {"TableName": db.name(table), "ConsistentRead": True}
     return [db.decode(i) for page in db.pages(db.client().scan, kwargs) for i in page["Items"]]
+
+
+def wire_items(table: str) -> Iterator[dict[str, Any]]:
+    """Every item of a table in DynamoDB's own typed form, page by page (exports)."""
+    kwargs = {"TableName": db.name(table), "ConsistentRead": True}
+    for page in db.pages(db.client(bulk=True).scan, kwargs):
+        yield from page["Items"]
+
+
+def is_empty(table: str) -> bool:
+    """Whether a table holds no item at all (one small read)."""
+    answer = db.call(db.client().scan, TableName=db.name(table), Limit=1, ConsistentRead=True)
+    return not answer.get("Items") and "LastEvaluatedKey" not in answer
+
+
+def missing_tables() -> list[str]:
+    """The tables of this prefix that do not exist yet, by their full names."""
+    existing = set(_list_tables())
+    names = [schema.table_name(settings().table_prefix, table) for table in schema.TABLES]
+    return [name for name in names if name not in existing]
+
+
+def load_wire_items(table: str, items: list[dict[str, Any]]) -> None:
+    """Write items given in DynamoDB's typed form, 25 per call (imports)."""
+    for start in range(0, len(items), 25):
+        batch = items[start : start + 25]
+        db.batch_write([(table, db.put_entry(item, wire=True)) for item in batch], bulk=True)
