@@ -15,6 +15,7 @@ from chalicelib import (
     __version__,
     accesslog,
     activation,
+    audit,
     claim,
     languages,
     limits,
@@ -28,6 +29,7 @@ from chalicelib import (
     sessions,
     staff,
     storage,
+    tickets,
 )
 from chalicelib.api import models
 from chalicelib.api.web import (
@@ -252,57 +254,85 @@ def reset_password() -> dict[str, Any]:
 @guarded
 def ticket_open() -> Response:
     """A teacher files a reset ticket for a student."""
-    caller = session()
+    actor = staff.authorize(session(), "teacher", "ticket_open", ip())
     data = body(models.TicketCreate)
-    return json_response(staff.open_ticket(caller, data.student_id, data.reason), 201)
+    return json_response(tickets.open_ticket(actor, data.student_id, data.reason), 201)
 
 
 @app.route("/staff/reset-tickets", methods=["GET"], cors=CORS)
 @guarded
 def ticket_list() -> dict[str, Any]:
-    """Tickets of the caller's school."""
+    """Tickets of the caller's school (?mine=true: those the caller filed)."""
+    actor = staff.authorize(session(), "teacher", "ticket_list", ip())
     params = query()
-    tickets = staff.list_tickets(session(), params.get("status", "open"), params.get("school"))
-    return {"tickets": tickets}
+    mine = params.get("mine", "false").lower() == "true"
+    found = tickets.list_tickets(actor, params.get("status", "open"), params.get("school"), mine)
+    return {"tickets": found}
 
 
 @app.route("/staff/reset-tickets/{ticket_id}/resolve", methods=["POST"], cors=CORS)
 @guarded
 def ticket_resolve(ticket_id: str) -> dict[str, Any]:
     """A technician resolves a ticket; the student claims the account again."""
-    return staff.resolve_ticket(session(), ticket_id)
+    actor = staff.authorize(session(), "technician", "ticket_resolve", ip())
+    return tickets.resolve_ticket(actor, ticket_id)
 
 
 @app.route("/staff/students/reset-all", methods=["POST"], cors=CORS)
 @guarded
 def students_reset_all() -> dict[str, Any]:
     """The new-school-year reset of every student account."""
-    caller = session()
-    staff.require(caller, "district_admin")
-    return {"status": "reset", "generation": staff.reset_all_students(caller.username)}
+    actor = staff.authorize(session(), "district_admin", "reset_all_students", ip())
+    return {"status": "reset", "generation": staff.reset_all_students(actor)}
 
 
 @app.route("/staff/parents/{username}/reactivate", methods=["POST"], cors=CORS)
 @guarded
 def parent_reactivate(username: str) -> dict[str, Any]:
     """A school admin lifts a parent's lock."""
-    return parents_admin.reactivate(session(), username)
+    actor = staff.authorize(session(), "school_admin", "parent_reactivate", ip())
+    return parents_admin.reactivate(actor, username)
 
 
 @app.route("/staff/parents/{username}/temporary-password", methods=["POST"], cors=CORS)
 @guarded
 def parent_temporary_password(username: str) -> dict[str, Any]:
     """A school admin issues a temporary password."""
-    return parents_admin.temporary_password(session(), username)
+    actor = staff.authorize(session(), "school_admin", "parent_temporary_password", ip())
+    return parents_admin.temporary_password(actor, username)
 
 
 @app.route("/staff/activation-keys", methods=["POST"], cors=CORS)
 @guarded
 def staff_activation_key() -> Response:
     """A school admin issues a guardian's activation key."""
-    caller = session()
+    actor = staff.authorize(session(), "school_admin", "activation_key_issue", ip())
     data = body(models.KeyIssue)
-    return json_response(parents_admin.new_key(caller, data.guardian_id), 201)
+    return json_response(parents_admin.new_key(actor, data.guardian_id), 201)
+
+
+@app.route("/staff/audit", methods=["GET"], cors=CORS)
+@guarded
+def staff_audit() -> dict[str, Any]:
+    """The audit trail: a school admin's school, a district admin's every school."""
+    actor = staff.authorize(session(), "school_admin", "audit_read", ip())
+    return {"entries": audit.entries(actor, dict(query()))}
+
+
+@app.route("/staff/audit.csv", methods=["GET"], cors=CORS)
+@guarded
+def staff_audit_csv() -> Response:
+    """The same entries as CSV."""
+    actor = staff.authorize(session(), "school_admin", "audit_read", ip())
+    text = audit.to_csv(audit.entries(actor, dict(query())))
+    return Response(
+        body=text,
+        status_code=200,
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": 'attachment; filename="audit.csv"',
+        },
+    )
 
 
 # Parent activation ---------------------------------------------------------------------------

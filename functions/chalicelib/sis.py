@@ -7,6 +7,7 @@ callers decide visibility from that flag, so every function here returns inactiv
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +85,11 @@ def get_student(student_id: str) -> Student | None:
     """The student with this 7-digit identifier, active or not, or None."""
     item = mirror.student(student_id)
     return _student(item) if item else None
+
+
+def students_by_id(student_ids: Iterable[str]) -> list[Student]:
+    """The students with these identifiers (unknown ones skipped), in no particular order."""
+    return [_student(p) for p in mirror.students(student_ids)]
 
 
 def student_from_profile(item: dict[str, Any] | None) -> Student | None:
