@@ -890,6 +890,24 @@ def test_staff_tickets(checked: CheckedClient, world: World) -> None:
     assert generation["status"] == "reset"
 
 
+def test_staff_audit(checked: CheckedClient, world: World) -> None:
+    admin = staff_session(checked, "school_admin", school=world.school)
+    district = staff_session(checked, "district_admin")
+    teacher = staff_session(checked, "teacher", school=world.school)
+    mine = expect(send(checked, "GET", "/staff/audit", token=admin), 200)["entries"]
+    assert mine and {e["school"] for e in mine} == {world.school}
+    every = expect(send(checked, "GET", "/staff/audit?action=ticket_open", token=district), 200)
+    assert every["entries"] and {e["action"] for e in every["entries"]} == {"ticket_open"}
+    csv_answer = send(checked, "GET", f"/staff/audit.csv?school={world.school}", token=district)
+    assert csv_answer.status_code == 200
+    assert csv_answer.body.decode().startswith("at,staff,role,school,action,target,result,ip\r\n")
+    for path in ("/staff/audit", "/staff/audit.csv"):
+        expect(send(checked, "GET", path, token=teacher), 403, "forbidden")
+        expect(send(checked, "GET", path), 401, "session_invalid")
+        expect(send(checked, "GET", f"{path}?from=2026-13-01", token=admin), 400)
+        expect(send(checked, "GET", f"{path}?school=org-other", token=admin), 404, "not_found")
+
+
 def test_every_operation_was_exercised(checked: CheckedClient) -> None:
     """Runs last: each documented operation answered at least one 2xx and one 4xx."""
     spec = load_spec()
