@@ -15,7 +15,6 @@ from chalicelib import (
     __version__,
     accesslog,
     activation,
-    audit,
     claim,
     languages,
     limits,
@@ -31,19 +30,16 @@ from chalicelib import (
     storage,
     tickets,
 )
-from chalicelib.api import models
+from chalicelib.api import incoming, models, staff_routes
 from chalicelib.api.web import (
-    client_ip,
     cors,
     error_response,
     guarded,
     json_response,
     language,
     log_request,
-    parse_model,
     rewrite_chalice_errors,
 )
-from chalicelib.config import settings
 from chalicelib.errors import StorageUnavailable
 
 M = TypeVar("M", bound=BaseModel)
@@ -52,6 +48,7 @@ app = Chalice(app_name="district-portal")
 logging.getLogger("portal.api").setLevel(logging.INFO)
 app.api.binary_types = []  # JSON only: never base64-encode a body
 CORS = cors()
+app.register_blueprint(staff_routes.bp)
 
 
 @app.middleware("http")
@@ -72,14 +69,12 @@ def current() -> Request:
 
 def query() -> Mapping[str, str]:
     """The query string's parameters (empty when there are none)."""
-    params: Mapping[str, str] | None = current().query_params
-    return params or {}
+    return incoming.query_of(current())
 
 
 def body(model: type[M]) -> M:
     """The current request's JSON body, validated against model."""
-    request = current()
-    return parse_model(model, request.raw_body, request.headers.get("content-type"))
+    return incoming.body_of(current(), model)
 
 
 def lang(default: str = languages.DEFAULT) -> str:
@@ -96,17 +91,12 @@ def caller_lang(caller: sessions.Session) -> str:
 
 def ip() -> str:
     """The caller's IP address, as far as the configured proxies can be trusted."""
-    request = current()
-    source = request.context.get("identity", {}).get("sourceIp")
-    return client_ip(source, request.headers.get("x-forwarded-for"), settings().trusted_proxy_hops)
+    return incoming.ip_of(current())
 
 
 def session(allow_password_change: bool = False) -> sessions.Session:
     """The caller's session from the Authorization header."""
-    return sessions.authenticate(
-        current().headers.get("authorization"),
-        allow_password_change=allow_password_change,
-    )
+    return incoming.session_of(current(), allow_password_change)
 
 
 def no_content() -> Response:
@@ -309,30 +299,6 @@ def staff_activation_key() -> Response:
     actor = staff.authorize(session(), "school_admin", "activation_key_issue", ip())
     data = body(models.KeyIssue)
     return json_response(parents_admin.new_key(actor, data.guardian_id), 201)
-
-
-@app.route("/staff/audit", methods=["GET"], cors=CORS)
-@guarded
-def staff_audit() -> dict[str, Any]:
-    """The audit trail: a school admin's school, a district admin's every school."""
-    actor = staff.authorize(session(), "school_admin", "audit_read", ip())
-    return {"entries": audit.entries(actor, dict(query()))}
-
-
-@app.route("/staff/audit.csv", methods=["GET"], cors=CORS)
-@guarded
-def staff_audit_csv() -> Response:
-    """The same entries as CSV."""
-    actor = staff.authorize(session(), "school_admin", "audit_read", ip())
-    text = audit.to_csv(audit.entries(actor, dict(query())))
-    return Response(
-        body=text,
-        status_code=200,
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": 'attachment; filename="audit.csv"',
-        },
-    )
 
 
 # Parent activation ---------------------------------------------------------------------------

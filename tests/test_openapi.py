@@ -86,6 +86,8 @@ def _put_student(
             "sk": "profile",
             "gsi1pk": f"sourced#stu-oa-{sid}",
             "gsi1sk": "student",
+            "gsi2pk": f"school#{school}",
+            "gsi2sk": f"student#{sid}",
             "student_id": sid,
             "sourced_id": f"stu-oa-{sid}",
             "given_name": given,
@@ -103,7 +105,7 @@ def _put_student(
     )
 
 
-def _put_guardian(gid: str, given: str, household: str, students: list[str]) -> None:
+def _put_guardian(gid: str, given: str, household: str, students: list[str], school: str) -> None:
     tables.put_item(
         "sis",
         {
@@ -127,6 +129,8 @@ def _put_guardian(gid: str, given: str, household: str, students: list[str]) -> 
                 "sk": f"link#{sid}",
                 "gsi1pk": f"student#{sid}",
                 "gsi1sk": f"link#{gid}",
+                "gsi2pk": f"school#{school}",
+                "gsi2sk": f"guardian#{gid}#{sid}",
                 "guardian_id": gid,
                 "student_id": sid,
                 "portal_access": True,
@@ -152,8 +156,8 @@ def build_world() -> World:
     for row in rows:
         tables.put_item("sis", {**row, "pk": f"student#{student}"})
     guardian, guardian2 = f"gdn-oa-{tag}", f"gdn-oa2-{tag}"
-    _put_guardian(guardian, "Ada", household, [student, sibling])
-    _put_guardian(guardian2, "Bao", household, [student])
+    _put_guardian(guardian, "Ada", household, [student, sibling], school)
+    _put_guardian(guardian2, "Bao", household, [student], school)
     tables.put_item(
         "sis",
         {
@@ -888,6 +892,34 @@ def test_staff_tickets(checked: CheckedClient, world: World) -> None:
     expect(send(checked, "POST", "/staff/students/reset-all"), 401, "session_invalid")
     generation = expect(send(checked, "POST", "/staff/students/reset-all", token=district), 200)
     assert generation["status"] == "reset"
+
+
+def test_staff_searches_and_letters(checked: CheckedClient, world: World) -> None:
+    admin = staff_session(checked, "school_admin", school=world.school)
+    teacher = staff_session(checked, "teacher", school=world.school)
+    found = expect(send(checked, "GET", "/staff/students?q=oaks", token=teacher), 200)
+    assert {s["student_id"] for s in found["students"]} >= {world.student, world.sibling}
+    expect(send(checked, "GET", "/staff/students?q=", token=teacher), 400, "invalid_request")
+    expect(send(checked, "GET", "/staff/students?q=oaks"), 401, "session_invalid")
+    parents = expect(send(checked, "GET", "/staff/parents?q=nguyen-oaks", token=admin), 200)
+    assert {p["guardian_id"] for p in parents["parents"]} == {world.guardian, world.guardian2}
+    expect(send(checked, "GET", "/staff/parents?q=ada", token=teacher), 403, "forbidden")
+    expect(send(checked, "GET", "/staff/parents?q=" + "x" * 101, token=admin), 400)
+    stray = _stray_guardian(world)
+    one = {"scope": "guardian", "id": stray}
+    letters = expect(send(checked, "POST", "/staff/activation-letters", one, admin), 201)
+    assert [x["guardian_id"] for x in letters["letters"]] == [stray]
+    unknown = {"scope": "guardian", "id": "gdn-nobody-x"}
+    expect(send(checked, "POST", "/staff/activation-letters", unknown, admin), 404, "not_found")
+    expect(send(checked, "POST", "/staff/activation-letters", one, teacher), 403, "forbidden")
+    expect(send(checked, "POST", "/staff/activation-letters", {"scope": "x"}, admin), 400)
+
+
+def _stray_guardian(world: World) -> str:
+    """A guardian of the run's school with neither an account nor a key."""
+    gid = f"gdn-stray-{world.tag}"
+    _put_guardian(gid, "Cam", f"hh-stray-{world.tag}", [world.sibling], world.school)
+    return gid
 
 
 def test_staff_audit(checked: CheckedClient, world: World) -> None:

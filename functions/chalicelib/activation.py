@@ -45,14 +45,14 @@ def _key_id(compact: str) -> str:
     return stored_keys.key_id(tokens.digest(compact))
 
 
-def issue(guardian_id: str, actor: audit.Actor | str) -> str:
+def issue(guardian_id: str, actor: audit.Actor | str, action: str = "activation_key_issue") -> str:
     """A new key for a guardian, revoking that guardian's unused one; return the key (written
     nowhere but in this answer: stored hashed, audited without it)."""
     guardian = sis.get_guardian(guardian_id)
     if guardian is None or not guardian.active:
         raise ActivationKeyInvalid("No active guardian has this id.")
     key = new_key()
-    entry = audit.entry(audit.as_actor(actor), "activation_key_issue", guardian_id)
+    entry = audit.entry(audit.as_actor(actor), action, guardian_id)
     stored_keys.issue_with_audit(
         _key_id(normal_form(key) or ""), guardian_id, int(clock.now()) + KEY_LIFETIME_S, entry
     )

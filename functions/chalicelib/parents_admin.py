@@ -24,9 +24,13 @@ def reaches_guardian(actor: audit.Actor, guardian_id: str) -> bool:
     return actor.role == "district_admin" or actor.school in schools_of_guardian(guardian_id)
 
 
+def parent_by_username(username: str) -> Account | None:
+    """The parent account behind a username (any case), or None (also for malformed ones)."""
+    return activation.parent_account(username) if identity.is_well_formed(username) else None
+
+
 def _parent(actor: audit.Actor, action: str, username: str) -> Account:
-    well_formed = identity.is_well_formed(username)
-    account = activation.parent_account(username) if well_formed else None
+    account = parent_by_username(username)
     if account is None or not reaches_guardian(actor, account.guardian_id):
         raise staff.not_found(actor, action, username)
     return account

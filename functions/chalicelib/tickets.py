@@ -87,12 +87,11 @@ def resolve_ticket(actor: audit.Actor, ticket_id: str) -> dict[str, Any]:
 
 def public(ticket: dict[str, Any], student: sis.Student | None) -> dict[str, Any]:
     """A ticket as the API shows it (school and created_at stay for older clients)."""
-    name = f"{student.given_name} {student.family_name}" if student else ""
     return {
         "ticket_id": ticket["pk"],
         "status": ticket["status"],
         "student_id": ticket["student_id"],
-        "student_name": name,
+        "student_name": student.display_name if student else "",
         "school": ticket["school"],
         "reason": ticket.get("reason", ""),
         "filed_by": ticket.get("created_by"),
