@@ -217,7 +217,7 @@ def test_deployment_zip_is_small_and_runtime_only(built: dict[str, Any]) -> None
     tops = {n.split("/")[0].split(".")[0].lower() for n in names}
     for name in ("babel", "weasyprint", "mkdocs", "typer", *FORBIDDEN_IN_ZIP):
         assert name not in tops, f"{name} must stay out of the function"
-    assert {"app", "chalicelib", "argon2", "pydantic", "pydantic_core"} <= tops
+    assert {"app", "chalicelib", "argon2", "pydantic", "pydantic_core", "segno"} <= tops
     assert "chalicelib/data/common-passwords.txt" in names
     assert not [n for n in names if "__pycache__" in n]
 
@@ -232,7 +232,7 @@ def _pins(path: Path) -> dict[str, str]:
 def test_lambda_requirements_are_runtime_only() -> None:
     wanted = (ROOT / "functions" / "requirements.in").read_text(encoding="utf-8").splitlines()
     names = {line.strip().lower() for line in wanted if line.strip() and not line.startswith("#")}
-    assert names == {"argon2-cffi", "pydantic"}
+    assert names == {"argon2-cffi", "pydantic", "segno"}
     pinned = _pins(ROOT / "functions" / "requirements.txt")
     assert names <= set(pinned)
     for name in ("boto3", "botocore", "babel", "weasyprint", "mkdocs", "typer", "chalice"):
