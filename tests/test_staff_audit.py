@@ -144,6 +144,18 @@ def test_bad_filters_answer_400(api: Any, query: str) -> None:
     assert response.status_code == 400 and body(response)["error"] == "invalid_request"
 
 
+@pytest.mark.parametrize(
+    "query", ["?to=0001-01-01", "?from=0001-01-01&to=0001-01-01", "?to=9999-12-31",
+              "?from=9999-12-31&to=9999-12-31", "?from=0001-01-07&to=0001-01-07"],
+)  # fmt: skip
+def test_the_first_and_last_days_there_are_answer_empty(api: Any, query: str) -> None:
+    district = staff_session(api, "district_admin")
+    for path in ("/staff/audit", "/staff/audit.csv"):
+        response = get(api, f"{path}{query}", district)
+        assert response.status_code == 200, response.body
+    assert body(get(api, f"/staff/audit{query}", district)) == {"entries": []}
+
+
 def test_csv_download_and_cli_export_are_the_same_file(api: Any, tmp_path: Path) -> None:
     school = _school()
     actor = audit.Actor("teacher.csv", "teacher", school, "192.0.2.5")

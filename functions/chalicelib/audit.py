@@ -97,7 +97,7 @@ class Filters:
     def parse(cls, params: dict[str, str]) -> Filters:
         """Filters from query parameters (from/to YYYY-MM-DD; default: the last 7 days)."""
         end = _day(params.get("to"), "to") or clock.utcnow().date()
-        start = _day(params.get("from"), "from") or end - timedelta(days=DEFAULT_DAYS - 1)
+        start = _day(params.get("from"), "from") or _days_before(end, DEFAULT_DAYS - 1)
         if start > end:
             raise InvalidRequest("from must not be after to.", field="from")
         if (end - start).days >= MAX_DAYS:
@@ -115,6 +115,11 @@ class Filters:
             and (not self.school or entry["school"] == self.school)
             and (not self.action or entry["action"] == self.action)
         )
+
+
+def _days_before(end: date, days: int) -> date:
+    """`days` before `end`, or the first day there is (to=0001-01-01 is a range of one day)."""
+    return end - timedelta(days=days) if end - date.min >= timedelta(days=days) else date.min
 
 
 def _day(text: str | None, field: str) -> date | None:
@@ -136,6 +141,8 @@ def search(filters: Filters) -> list[dict[str, str]]:
     current = filters.end
     while current >= filters.start:
         found += [e for e in day(current.isoformat()) if filters.keeps(e)]
+        if current == date.min:
+            break
         current -= timedelta(days=1)
     return found
 
