@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from .errors import InvalidRequest, NotFound
 from .storage import events
 
 FIELDS = ("at", "staff", "role", "school", "action", "target", "result", "ip")
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # fromisoformat alone takes week dates too
 MAX_DAYS = 366  # one query spans at most a year of daily partitions
 DEFAULT_DAYS = 7
 # Spreadsheets run a cell starting with one of these as a formula (CSV injection).
@@ -126,7 +128,7 @@ def _day(text: str | None, field: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text) if len(text) == 10 else _bad_day(field)
+        return date.fromisoformat(text) if ISO_DAY.fullmatch(text) else _bad_day(field)
     except ValueError:
         return _bad_day(field)
 
