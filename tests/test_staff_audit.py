@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from chalicelib import audit, clock
-from chalicelib.errors import AccountChanged
+from chalicelib import audit, clock, staff
+from chalicelib.errors import AccountChanged, UsernameTaken
 from chalicelib.storage import accounts as stored_accounts
 from chalicelib.storage import db, tables
 from chalicelib.storage import tickets as stored_tickets
@@ -95,6 +95,17 @@ def test_an_action_refused_by_the_database_leaves_no_entry_and_a_refused_entry_n
     with pytest.raises(AccountChanged):
         stored_accounts.save_password(missing, missing, third)
     assert tables.get_item("events", {"pk": third["pk"], "sk": third["sk"]}) is None
+
+
+def test_a_staff_account_is_audited_with_its_creation_only(api: Any) -> None:
+    school = _school()
+    username = f"ops{unique_student_id()}"
+    staff.add_staff(username, "teacher", school)
+    with pytest.raises(UsernameTaken):
+        staff.add_staff(username.upper(), "technician", school)
+    district = staff_session(api, "district_admin")
+    added = _entries(api, district, f"?action=staff_add&school={school}")
+    assert [(e["target"], e["role"], e["staff"]) for e in added] == [(username, "operator", "cli")]
 
 
 def test_filters_by_staff_action_school_and_days(api: Any) -> None:

@@ -15,9 +15,10 @@ from . import activation, audit, directory, parents_admin, qr, sis, staff
 from .config import settings
 from .errors import InvalidRequest
 
-# Each key is one transaction: a call stays well inside the gateway's 29 s. A school with more
-# waiting guardians answers "more": true; asking again continues, since issued ones now hold keys.
-MAX_LETTERS = 200
+# Each key is a few reads and one transaction: a call stays well inside the gateway's 29 s. A
+# school with more waiting guardians answers "more": true; asking again continues, since the
+# guardians issued a key now hold a live one.
+MAX_LETTERS = 100
 ACTION = "activation_letters"
 
 Family = dict[str, list[sis.Student]]  # guardian sourcedId → the children the letter names

@@ -83,8 +83,8 @@ def add_staff(username: str, role: str, school: str | None) -> str:
         school=school if role != "district_admin" else None,
         created_at=clock.iso(clock.now()),
     ).first_password(passwords.hash_secret(secret), temporary=True)
-    stored_accounts.create(account)
-    audit.record(audit.operator("cli"), "staff_add", account.key)
+    entry = audit.entry(audit.operator("cli"), "staff_add", account.key, school=account.school)
+    stored_accounts.create_with_audit(account, entry)
     return secret
 
 

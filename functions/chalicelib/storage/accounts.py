@@ -202,12 +202,20 @@ def complete_activation(account: Account, key_id: str, now: int) -> None:
         raise TokenGone() from None  # the key or the guardian's one account: a concurrent use
 
 
-def create(account: Account) -> None:
-    """Store a new account; UsernameTaken when the username exists already."""
+def create_with_audit(account: Account, audit: dict[str, Any]) -> None:
+    """Store a new (staff) account and its audit entry at once; UsernameTaken when the
+    username exists already (then neither is written)."""
     try:
-        db.put(TABLE, to_item(account), "attribute_not_exists(pk)")
-    except ConditionFailed:
-        raise UsernameTaken() from None
+        db.transact(
+            [
+                db.put_op("account", TABLE, to_item(account), "attribute_not_exists(pk)"),
+                events.audit_op(audit),
+            ]
+        )
+    except Canceled as err:
+        if "account" in err.failed:
+            raise UsernameTaken() from None
+        raise WriteConflict() from None
 
 
 def save_password(account: Account, before: Account, audit: dict[str, Any] | None = None) -> None:
