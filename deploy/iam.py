@@ -54,6 +54,7 @@ DB_CALLS = {
     "query": ("query", 0),
     "put_op": ("put_item", 1),
     "delete_op": ("delete_item", 1),
+    "update_op": ("update_item", 1),
     "check_op": ("transact_write_items", 1),
 }
 # db functions taking (table, ...) tuples: the tables are those of the tuples in the function.

@@ -30,20 +30,18 @@ from chalicelib import (
     staff,
     staff_accounts,
     storage,
+    tickets,
 )
-from chalicelib.api import models
+from chalicelib.api import incoming, models, staff_routes
 from chalicelib.api.web import (
-    client_ip,
     cors,
     error_response,
     guarded,
     json_response,
     language,
     log_request,
-    parse_model,
     rewrite_chalice_errors,
 )
-from chalicelib.config import settings
 from chalicelib.errors import StorageUnavailable
 
 M = TypeVar("M", bound=BaseModel)
@@ -52,6 +50,7 @@ app = Chalice(app_name="district-portal")
 logging.getLogger("portal.api").setLevel(logging.INFO)
 app.api.binary_types = []  # JSON only: never base64-encode a body
 CORS = cors()
+app.register_blueprint(staff_routes.bp)
 
 
 @app.middleware("http")
@@ -72,14 +71,12 @@ def current() -> Request:
 
 def query() -> Mapping[str, str]:
     """The query string's parameters (empty when there are none)."""
-    params: Mapping[str, str] | None = current().query_params
-    return params or {}
+    return incoming.query_of(current())
 
 
 def body(model: type[M]) -> M:
     """The current request's JSON body, validated against model."""
-    request = current()
-    return parse_model(model, request.raw_body, request.headers.get("content-type"))
+    return incoming.body_of(current(), model)
 
 
 def lang(default: str = languages.DEFAULT) -> str:
@@ -96,17 +93,12 @@ def caller_lang(caller: sessions.Session) -> str:
 
 def ip() -> str:
     """The caller's IP address, as far as the configured proxies can be trusted."""
-    request = current()
-    source = request.context.get("identity", {}).get("sourceIp")
-    return client_ip(source, request.headers.get("x-forwarded-for"), settings().trusted_proxy_hops)
+    return incoming.ip_of(current())
 
 
 def session(allow_password_change: bool = False) -> sessions.Session:
     """The caller's session from the Authorization header."""
-    return sessions.authenticate(
-        current().headers.get("authorization"),
-        allow_password_change=allow_password_change,
-    )
+    return incoming.session_of(current(), allow_password_change)
 
 
 def no_content() -> Response:
@@ -277,41 +269,43 @@ def reset_password() -> dict[str, Any]:
 @guarded
 def ticket_open() -> Response:
     """A teacher files a reset ticket for a student."""
-    caller = session()
+    actor = staff.authorize(session(), "teacher", "ticket_open", ip())
     data = body(models.TicketCreate)
-    return json_response(staff.open_ticket(caller, data.student_id, data.reason), 201)
+    return json_response(tickets.open_ticket(actor, data.student_id, data.reason), 201)
 
 
 @app.route("/staff/reset-tickets", methods=["GET"], cors=CORS)
 @guarded
 def ticket_list() -> dict[str, Any]:
-    """Tickets of the caller's school."""
+    """Tickets of the caller's school (?mine=true: those the caller filed)."""
+    actor = staff.authorize(session(), "teacher", "ticket_list", ip())
     params = query()
-    tickets = staff.list_tickets(session(), params.get("status", "open"), params.get("school"))
-    return {"tickets": tickets}
+    mine = params.get("mine", "false").lower() == "true"
+    found = tickets.list_tickets(actor, params.get("status", "open"), params.get("school"), mine)
+    return {"tickets": found}
 
 
 @app.route("/staff/reset-tickets/{ticket_id}/resolve", methods=["POST"], cors=CORS)
 @guarded
 def ticket_resolve(ticket_id: str) -> dict[str, Any]:
     """A technician resolves a ticket; the student claims the account again."""
-    return staff.resolve_ticket(session(), ticket_id)
+    actor = staff.authorize(session(), "technician", "ticket_resolve", ip())
+    return tickets.resolve_ticket(actor, ticket_id)
 
 
 @app.route("/staff/students/reset-all", methods=["POST"], cors=CORS)
 @guarded
 def students_reset_all() -> dict[str, Any]:
     """The new-school-year reset of every student account."""
-    caller = session()
-    staff.require(caller, "district_admin")
-    return {"status": "reset", "generation": staff.reset_all_students(caller.username)}
+    actor = staff.authorize(session(), "district_admin", "reset_all_students", ip())
+    return {"status": "reset", "generation": staff.reset_all_students(actor)}
 
 
 @app.route("/staff/accounts", methods=["GET"], cors=CORS)
 @guarded
 def staff_account_list() -> dict[str, Any]:
     """Every staff account (district_admin)."""
-    return {"accounts": staff_accounts.list_accounts(session())}
+    return {"accounts": staff_accounts.list_accounts(session(), ip())}
 
 
 @app.route("/staff/accounts", methods=["POST"], cors=CORS)
@@ -342,23 +336,25 @@ def staff_account_mfa_reset(username: str) -> dict[str, Any]:
 @guarded
 def parent_reactivate(username: str) -> dict[str, Any]:
     """A school admin lifts a parent's lock."""
-    return parents_admin.reactivate(session(), username)
+    actor = staff.authorize(session(), "school_admin", "parent_reactivate", ip())
+    return parents_admin.reactivate(actor, username)
 
 
 @app.route("/staff/parents/{username}/temporary-password", methods=["POST"], cors=CORS)
 @guarded
 def parent_temporary_password(username: str) -> dict[str, Any]:
     """A school admin issues a temporary password."""
-    return parents_admin.temporary_password(session(), username)
+    actor = staff.authorize(session(), "school_admin", "parent_temporary_password", ip())
+    return parents_admin.temporary_password(actor, username)
 
 
 @app.route("/staff/activation-keys", methods=["POST"], cors=CORS)
 @guarded
 def staff_activation_key() -> Response:
     """A school admin issues a guardian's activation key."""
-    caller = session()
+    actor = staff.authorize(session(), "school_admin", "activation_key_issue", ip())
     data = body(models.KeyIssue)
-    return json_response(parents_admin.new_key(caller, data.guardian_id), 201)
+    return json_response(parents_admin.new_key(actor, data.guardian_id), 201)
 
 
 # Parent activation ---------------------------------------------------------------------------

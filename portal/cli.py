@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from chalicelib import staff, staff_accounts
+from chalicelib import audit, staff, staff_accounts
 from chalicelib.errors import DomainError, StorageUnavailable
 
 from .activation_keys import issue_keys
@@ -146,6 +146,26 @@ def staff_mfa_reset(
         f"[green]✓[/] {target.username}'s authenticator is reset; they set up a new one"
         " at their next login."
     )
+
+
+@staff_app.command("audit-export")
+def staff_audit_export(
+    file: Path = typer.Argument(..., dir_okay=False, help="The CSV file to write."),
+    start: str | None = typer.Option(None, "--from", help="First UTC day, YYYY-MM-DD."),
+    end: str | None = typer.Option(None, "--to", help="Last UTC day, YYYY-MM-DD (default today)."),
+    school: str | None = typer.Option(None, "--school", help="Only this school's sourcedId."),
+    member: str | None = typer.Option(None, "--staff", help="Only this staff member."),
+    action: str | None = typer.Option(None, "--action", help="Only this action."),
+) -> None:
+    """Write the audit trail as CSV: the same file as the staff pages' download."""
+    params = {"from": start, "to": end, "school": school, "staff": member, "action": action}
+    try:
+        entries = audit.search(audit.Filters.parse({k: v for k, v in params.items() if v}))
+    except DomainError as problem:
+        err.print(f"[red]{problem}[/]")
+        raise typer.Exit(1) from None
+    file.write_text(audit.to_csv(entries), encoding="utf-8", newline="")
+    console.print(f"[green]✓[/] {len(entries)} audit entries written to {file}")
 
 
 @accounts_app.command("reset-all")

@@ -251,6 +251,12 @@ ENDPOINTS: dict[str, Endpoint] = {
             optional=("reason",),
         ),
         Endpoint("/staff/activation-keys", lambda c: {"guardian_id": "gdn-nobody"}, auth="admin"),
+        Endpoint(
+            "/staff/activation-letters",
+            lambda c: {"scope": "guardian", "id": "gdn-nobody"},
+            auth="admin",
+            optional=("id",),
+        ),
         Endpoint("/me/language", lambda c: {"language": "fr"}, auth="parent", method="PUT"),
         Endpoint("/login/mfa", lambda c: {"mfa_token": FAKE_TOKEN, "code": "123456"}),
         Endpoint("/login/mfa/enroll", lambda c: {"mfa_token": FAKE_TOKEN}),
@@ -646,6 +652,12 @@ QUERY_TARGETS = (
     ("/notices", "lang", "parent"),
     ("/staff/reset-tickets", "status", "teacher"),
     ("/staff/reset-tickets", "school", "teacher"),
+    ("/staff/reset-tickets", "mine", "teacher"),
+    ("/staff/students", "q", "teacher"),
+    ("/staff/parents", "q", "admin"),
+    ("/staff/audit", "from", "admin"),
+    ("/staff/audit", "staff", "admin"),
+    ("/staff/audit.csv", "to", "admin"),
 )
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib import clock
-from chalicelib.storage import accounts as stored_accounts
+from chalicelib import clock, staff
 from chalicelib.storage import db
 
 from .support.api import Concurrently, body
@@ -176,7 +175,7 @@ def test_new_year_reset_ends_sessions_and_unclaims(api: Any) -> None:
     sid = add_student()
     claim(api, sid)
     token = login(api, f"S{sid}", PASSWORD)["session_token"]
-    stored_accounts.start_new_school_year()
+    staff.reset_all_students("test")
     assert get(api, "/me", token).status_code == 401
     assert attempt(api, f"S{sid}", PASSWORD).status_code == 401
     start = post(

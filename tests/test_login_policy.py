@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import activation, clock
+from chalicelib import clock
 
-from .support.demo import PARENT_PASSWORD, import_demo
-from .support.factories import post, staff_account
+from .support.factories import add_student, post, staff_account
+from .support.families import activate, add_guardian, new_school
 
 ATTEMPTS = 10
 # What may differ between two answers: nothing but the request's own id.
@@ -30,19 +30,9 @@ def answers(api: Any, username: str) -> list[tuple[int, bytes, dict[str, str]]]:
 
 
 def test_unknown_parent_and_staff_names_answer_alike(api: Any, dynamodb: str) -> None:
-    import_demo()
-    key = activation.issue("gdn-lan-tran", "test")
-    created = post(
-        api,
-        "/activation/account",
-        {
-            "activation_key": key,
-            "username": "LanTranPolicy",
-            "password": PARENT_PASSWORD,
-            "password_confirm": PARENT_PASSWORD,
-        },
-    )
-    assert created.status_code == 201, created.body
+    school = new_school()
+    guardian = add_guardian("Lan", "Policy", [add_student(school=school)], school)
+    activate(api, guardian, "LanTranPolicy")
     staff, _, _ = staff_account(api, "school_admin")
     clock.freeze()
     unknown = answers(api, "nobody.here.at.all")

@@ -87,6 +87,8 @@ def _put_student(
             "sk": "profile",
             "gsi1pk": f"sourced#stu-oa-{sid}",
             "gsi1sk": "student",
+            "gsi2pk": f"school#{school}",
+            "gsi2sk": f"student#{sid}",
             "student_id": sid,
             "sourced_id": f"stu-oa-{sid}",
             "given_name": given,
@@ -104,7 +106,7 @@ def _put_student(
     )
 
 
-def _put_guardian(gid: str, given: str, household: str, students: list[str]) -> None:
+def _put_guardian(gid: str, given: str, household: str, students: list[str], school: str) -> None:
     tables.put_item(
         "sis",
         {
@@ -128,6 +130,8 @@ def _put_guardian(gid: str, given: str, household: str, students: list[str]) -> 
                 "sk": f"link#{sid}",
                 "gsi1pk": f"student#{sid}",
                 "gsi1sk": f"link#{gid}",
+                "gsi2pk": f"school#{school}",
+                "gsi2sk": f"guardian#{gid}#{sid}",
                 "guardian_id": gid,
                 "student_id": sid,
                 "portal_access": True,
@@ -153,8 +157,8 @@ def build_world() -> World:
     for row in rows:
         tables.put_item("sis", {**row, "pk": f"student#{student}"})
     guardian, guardian2 = f"gdn-oa-{tag}", f"gdn-oa2-{tag}"
-    _put_guardian(guardian, "Ada", household, [student, sibling])
-    _put_guardian(guardian2, "Bao", household, [student])
+    _put_guardian(guardian, "Ada", household, [student, sibling], school)
+    _put_guardian(guardian2, "Bao", household, [student], school)
     tables.put_item(
         "sis",
         {
@@ -587,7 +591,7 @@ def test_activation_and_parent_accounts(checked: CheckedClient, world: World) ->
     world.staff.update(teacher=teacher, admin=admin)
     key_body = {"guardian_id": world.guardian}
     expect(send(checked, "POST", "/staff/activation-keys", key_body, teacher), 403, "forbidden")
-    expect(send(checked, "POST", "/staff/activation-keys", key_body, outsider), 403, "forbidden")
+    expect(send(checked, "POST", "/staff/activation-keys", key_body, outsider), 404, "not_found")
     expect(
         send(checked, "POST", "/staff/activation-keys", {"guardian_id": "gdn-nobody-x"}, admin),
         404,
@@ -664,6 +668,12 @@ def test_activation_and_parent_accounts(checked: CheckedClient, world: World) ->
     # Locked after 5 failures; a school admin reactivates.
     for _ in range(5):
         expect(send(checked, "POST", "/login", {"username": username, "password": "no-1-no"}), 401)
+    # Every username then waits (429 with Retry-After); after the wait the right password
+    # tells a parent the account is disabled.
+    waited = expect(
+        send(checked, "POST", "/login", {"username": username, "password": PARENT_PASSWORD}), 429
+    )
+    clock.advance(waited["retry_after"])
     expect(
         send(checked, "POST", "/login", {"username": username, "password": PARENT_PASSWORD}),
         423,
@@ -676,8 +686,8 @@ def test_activation_and_parent_accounts(checked: CheckedClient, world: World) ->
     )
     expect(
         send(checked, "POST", f"/staff/parents/{username}/reactivate", token=outsider),
-        403,
-        "forbidden",
+        404,
+        "not_found",
     )
     expect(
         send(checked, "POST", "/staff/parents/nobody123/reactivate", token=admin), 404, "not_found"
@@ -943,6 +953,52 @@ def _not_now(secret: str) -> str:
     totp = pyotp.TOTP(secret)
     valid = {totp.at(clock.now() + drift) for drift in (-30, 0, 30)}
     return next(c for c in ("000000", "111111", "222222", "333333") if c not in valid)
+
+
+def test_staff_searches_and_letters(checked: CheckedClient, world: World) -> None:
+    admin = staff_session(checked, "school_admin", school=world.school)
+    teacher = staff_session(checked, "teacher", school=world.school)
+    found = expect(send(checked, "GET", "/staff/students?q=oaks", token=teacher), 200)
+    assert {s["student_id"] for s in found["students"]} >= {world.student, world.sibling}
+    expect(send(checked, "GET", "/staff/students?q=", token=teacher), 400, "invalid_request")
+    expect(send(checked, "GET", "/staff/students?q=oaks"), 401, "session_invalid")
+    parents = expect(send(checked, "GET", "/staff/parents?q=nguyen-oaks", token=admin), 200)
+    assert {p["guardian_id"] for p in parents["parents"]} == {world.guardian, world.guardian2}
+    expect(send(checked, "GET", "/staff/parents?q=ada", token=teacher), 403, "forbidden")
+    expect(send(checked, "GET", "/staff/parents?q=" + "x" * 101, token=admin), 400)
+    stray = _stray_guardian(world)
+    one = {"scope": "guardian", "id": stray}
+    letters = expect(send(checked, "POST", "/staff/activation-letters", one, admin), 201)
+    assert [x["guardian_id"] for x in letters["letters"]] == [stray]
+    unknown = {"scope": "guardian", "id": "gdn-nobody-x"}
+    expect(send(checked, "POST", "/staff/activation-letters", unknown, admin), 404, "not_found")
+    expect(send(checked, "POST", "/staff/activation-letters", one, teacher), 403, "forbidden")
+    expect(send(checked, "POST", "/staff/activation-letters", {"scope": "x"}, admin), 400)
+
+
+def _stray_guardian(world: World) -> str:
+    """A guardian of the run's school with neither an account nor a key."""
+    gid = f"gdn-stray-{world.tag}"
+    _put_guardian(gid, "Cam", f"hh-stray-{world.tag}", [world.sibling], world.school)
+    return gid
+
+
+def test_staff_audit(checked: CheckedClient, world: World) -> None:
+    admin = staff_session(checked, "school_admin", school=world.school)
+    district = staff_session(checked, "district_admin")
+    teacher = staff_session(checked, "teacher", school=world.school)
+    mine = expect(send(checked, "GET", "/staff/audit", token=admin), 200)["entries"]
+    assert mine and {e["school"] for e in mine} == {world.school}
+    every = expect(send(checked, "GET", "/staff/audit?action=ticket_open", token=district), 200)
+    assert every["entries"] and {e["action"] for e in every["entries"]} == {"ticket_open"}
+    csv_answer = send(checked, "GET", f"/staff/audit.csv?school={world.school}", token=district)
+    assert csv_answer.status_code == 200
+    assert csv_answer.body.decode().startswith("at,staff,role,school,action,target,result,ip\r\n")
+    for path in ("/staff/audit", "/staff/audit.csv"):
+        expect(send(checked, "GET", path, token=teacher), 403, "forbidden")
+        expect(send(checked, "GET", path), 401, "session_invalid")
+        expect(send(checked, "GET", f"{path}?from=2026-13-01", token=admin), 400)
+        expect(send(checked, "GET", f"{path}?school=org-other", token=admin), 404, "not_found")
 
 
 def test_every_operation_was_exercised(checked: CheckedClient) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib import activation, clock, limits, noticeboard
+from chalicelib import activation, audit, clock, limits, noticeboard
 from chalicelib.errors import InvalidRequest
 from chalicelib.storage import activation_keys as stored_keys
 
@@ -132,7 +132,7 @@ def test_parent_lockout_and_reactivation(api: Any, demo: None) -> None:
     teacher = staff_session(api, "teacher", school="mcgarrah-es")
     assert post(api, "/staff/parents/MinnieC/reactivate", {}, teacher).status_code == 403
     other_school = staff_session(api, "school_admin", school="babb-ms")
-    assert post(api, "/staff/parents/MinnieC/reactivate", {}, other_school).status_code == 403
+    assert post(api, "/staff/parents/MinnieC/reactivate", {}, other_school).status_code == 404
     admin = staff_session(api, "school_admin", school="mcgarrah-es")
     assert post(api, "/staff/parents/MinnieC/reactivate", {}, admin).status_code == 200
     login(api, "MinnieC", PARENT_PASSWORD)
@@ -199,8 +199,10 @@ def test_staff_issue_activation_key(api: Any, demo: None) -> None:
     issued = post(api, "/staff/activation-keys", {"guardian_id": "gdn-donald-clayton"}, admin)
     assert issued.status_code == 201
     assert post(api, "/activation/check", body(issued)).status_code == 200
-    denied = post(api, "/staff/activation-keys", {"guardian_id": "gdn-minnie-clayton"}, admin)
-    assert denied.status_code == 403
+    other = post(api, "/staff/activation-keys", {"guardian_id": "gdn-minnie-clayton"}, admin)
+    unknown = post(api, "/staff/activation-keys", {"guardian_id": "gdn-nobody"}, admin)
+    assert other.status_code == 404  # another school's guardian: as if unknown
+    assert (other.status_code, other.body) == (unknown.status_code, unknown.body)
 
 
 def test_parent_sees_only_authorized_children(api: Any, demo: None) -> None:
@@ -367,10 +369,11 @@ def test_a_guardian_with_an_account_gets_no_key_and_old_keys_tell_nothing(
     with pytest.raises(InvalidRequest):
         activation.issue("gdn-donald-clayton", "test")
     legacy = activation.new_key()  # as issued before this rule, straight into storage
-    stored_keys.issue(
+    stored_keys.issue_with_audit(
         activation._key_id(activation.normal_form(legacy) or ""),
         "gdn-donald-clayton",
         int(clock.now()) + activation.KEY_LIFETIME_S,
+        audit.entry(audit.operator("test"), "activation_key_issue", "gdn-donald-clayton"),
     )
     check = post(api, "/activation/check", {"activation_key": legacy})
     unknown = post(api, "/activation/check", {"activation_key": activation.new_key()})

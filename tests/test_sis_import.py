@@ -193,7 +193,8 @@ def test_minimal_export_items(empty: None, tmp_path: Path) -> None:
     assert summary.rows["users.csv"] == 5 and summary.rows["results.csv"] == 3
     assert stored("student#0123456") == {
         "pk": "student#0123456", "sk": "profile", "gsi1pk": "sourced#stu1", "gsi1sk": "student",
-        "student_id": "0123456", "sourced_id": "stu1", "given_name": "Zoë",
+        "gsi2pk": "school#sch1", "gsi2sk": "student#0123456", "student_id": "0123456",
+        "sourced_id": "stu1", "given_name": "Zoë",
         "family_name": "O'Brien-Nguyễn", "middle_name": "", "school": "sch1",
         "school_name": "McGarrah Elementary", "school_email": "office@mcgarrah.example.org",
         "grade": "05", "years": [2026], "active": True,
@@ -208,12 +209,13 @@ def test_minimal_export_items(empty: None, tmp_path: Path) -> None:
     }  # fmt: skip
     assert stored("guardian#par1", "link#0123456") == {
         "pk": "guardian#par1", "sk": "link#0123456", "gsi1pk": "student#0123456",
-        "gsi1sk": "link#par1", "guardian_id": "par1", "student_id": "0123456",
-        "portal_access": True,
+        "gsi1sk": "link#par1", "gsi2pk": "school#sch1", "gsi2sk": "guardian#par1#0123456",
+        "guardian_id": "par1", "student_id": "0123456", "portal_access": True,
     }  # fmt: skip
     assert stored("guardian#gua2", "link#0234561")["portal_access"] is False  # type: ignore[index]
     assert stored("student#0123456", "class#cls1") == {
-        "pk": "student#0123456", "sk": "class#cls1", "class_id": "cls1", "title": "Math 5",
+        "pk": "student#0123456", "sk": "class#cls1", "gsi2pk": "class#cls1",
+        "gsi2sk": "student#0123456", "class_id": "cls1", "title": "Math 5",
         "course_title": "Mathematics 5", "course_code": "MATH-05", "periods": ["2"],
         "room": "101", "teachers": ["Ann Lee"], "teacher_email": "ann.lee@example.org",
         "terms": ["t1", "t2"], "school": "sch1",

@@ -44,7 +44,7 @@ def _call(api: Any, method: str, path: str, token: str) -> Any:
 
 def _today_actions() -> list[tuple[str, str, str]]:
     entries = audit.day(clock.iso(clock.now())[:10])
-    return [(e["actor"], e["action"], e["target"]) for e in entries]
+    return [(e["staff"], e["action"], e["target"]) for e in entries]
 
 
 def test_a_district_admin_adds_lists_disables_and_resets_mfa(api: Any) -> None:

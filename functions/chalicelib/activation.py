@@ -52,8 +52,9 @@ def _key_id(compact: str) -> str:
     return stored_keys.key_id(tokens.digest(compact))
 
 
-def issue(guardian_id: str, actor: str) -> str:
-    """A new key for a guardian, revoking that guardian's unused one; return the key."""
+def issue(guardian_id: str, actor: audit.Actor | str, action: str = "activation_key_issue") -> str:
+    """A new key for a guardian, revoking that guardian's unused one; return the key (written
+    nowhere but in this answer: stored hashed, audited without it)."""
     guardian = sis.get_guardian(guardian_id)
     if guardian is None or not guardian.active:
         raise ActivationKeyInvalid("No active guardian has this id.")
@@ -63,10 +64,10 @@ def issue(guardian_id: str, actor: str) -> str:
             field="guardian_id",
         )
     key = new_key()
-    stored_keys.issue(
-        _key_id(normal_form(key) or ""), guardian_id, int(clock.now()) + KEY_LIFETIME_S
+    entry = audit.entry(audit.as_actor(actor), action, guardian_id)
+    stored_keys.issue_with_audit(
+        _key_id(normal_form(key) or ""), guardian_id, int(clock.now()) + KEY_LIFETIME_S, entry
     )
-    audit.record(actor, "activation_key_issue", guardian_id)
     return key
 
 
@@ -146,7 +147,8 @@ def create_account(key: str, username: str, password: str, confirm: str) -> str:
     except TokenGone:
         raise ActivationKeyInvalid() from None
     stored_keys.forget_newest(guardian.guardian_id)
-    audit.record(created.key, "parent_account_create", guardian.guardian_id)
+    parent = audit.Actor(created.key, "parent", None, "")
+    audit.record(parent, "parent_account_create", guardian.guardian_id)
     return name
 
 
@@ -156,21 +158,24 @@ def parent_account(username: str) -> Account | None:
     return account if account and account.role == "parent" else None
 
 
-def reactivate(account: Account) -> None:
-    """Lift the lock after 5 failed logins."""
-    stored_accounts.reactivate(account.key)
+def reactivate(account: Account, entry: dict[str, Any]) -> None:
+    """Lift the lock after 5 failed logins, with the staff action's audit entry."""
+    stored_accounts.reactivate_with_audit(account.key, entry)
     limits.clear(limits.login_counter(account.key))
 
 
-def set_temporary_password(account: Account, secret: str) -> None:
-    """A school-issued password that must be changed at the next login; other sessions end."""
+def set_temporary_password(account: Account, secret: str, entry: dict[str, Any]) -> None:
+    """A school-issued password that must be changed at the next login; other sessions end.
+    The staff action's audit entry is written with the password."""
     current: Account | None = account
     for _ in range(3):  # a login failure may bump the epoch meanwhile: read again and retry
         if current is None:
             return
         try:
             stored_accounts.save_password(
-                current.with_password(passwords.hash_secret(secret), temporary=True), current
+                current.with_password(passwords.hash_secret(secret), temporary=True),
+                current,
+                entry,
             )
             break
         except AccountChanged:

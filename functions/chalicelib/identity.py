@@ -62,3 +62,10 @@ def same_name(typed: str, recorded: str) -> bool:
     return unicodedata.normalize("NFC", typed.strip()) == unicodedata.normalize(
         "NFC", recorded.strip()
     )
+
+
+def search_form(text: str) -> str:
+    """A name or query as searches compare it: no accents, no case, single spaces (đ is d)."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())

@@ -49,9 +49,7 @@ def students(session: Session) -> dict[str, Any]:
         "students": [
             {
                 "student_id": s.student_id,
-                "display_name": " ".join(
-                    p for p in (s.given_name, s.middle_name, s.family_name) if p
-                ),
+                "display_name": s.display_name,
                 "school": s.school_name,
                 "school_name": s.school_name,
                 "school_email": s.school_email or None,

@@ -94,15 +94,17 @@ def confirm(mfa_token: str, code: str, ip: str) -> dict[str, Any]:
         "enrolled_at": clock.iso(clock.now()),
     }
     token, session_item = sessions.new(account)
+    actor = audit.Actor(account.key, account.staff_role or "", account.school, ip)
+    entry = audit.entry(actor, "mfa_enroll", account.key)
     try:
-        stored_mfa.complete_enrollment(tokens.key(TOKEN_KIND, mfa_token), enrollment, session_item)
+        stored_mfa.complete_enrollment(
+            tokens.key(TOKEN_KIND, mfa_token), enrollment, session_item, entry
+        )
     except TokenGone:
         raise MfaTokenInvalid() from None
     except AccountChanged:
         raise AlreadyEnrolled() from None
     _succeeded(account, ip, counter)
-    who = {"staff": account.key, "role": account.staff_role, "school": account.school, "ip": ip}
-    audit.record_by(who, "mfa_enroll", account.key)
     return {**sessions.login_body(token, account), "recovery_codes": recovery_codes}
 
 

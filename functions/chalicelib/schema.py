@@ -33,7 +33,7 @@ TABLES: tuple[Table, ...] = (
         "sis",
         "pk",
         "sk",
-        indexes=(Index("gsi1", "gsi1pk", "gsi1sk"),),
+        indexes=(Index("gsi1", "gsi1pk", "gsi1sk"), Index("gsi2", "gsi2pk", "gsi2sk")),
         purpose="mirror of the SIS export: students, guardians, links, classes, grades",
     ),
     Table("accounts", "pk", purpose="one item per username (lower case): students, parents, staff"),

@@ -7,6 +7,7 @@ callers decide visibility from that flag, so every function here returns inactiv
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,11 @@ class Student:
     language: str
     household: str | None
 
+    @property
+    def display_name(self) -> str:
+        """Given, middle and family name, as the SIS spells them."""
+        return " ".join(p for p in (self.given_name, self.middle_name, self.family_name) if p)
+
 
 @dataclass(frozen=True)
 class Guardian:
@@ -46,6 +52,11 @@ class Guardian:
     language: str
     active: bool
     household: str | None
+
+    @property
+    def display_name(self) -> str:
+        """Given and family name, as the SIS spells them."""
+        return f"{self.given_name} {self.family_name}"
 
 
 def _student(item: dict[str, Any]) -> Student:
@@ -84,6 +95,35 @@ def get_student(student_id: str) -> Student | None:
     """The student with this 7-digit identifier, active or not, or None."""
     item = mirror.student(student_id)
     return _student(item) if item else None
+
+
+def students_by_id(student_ids: Iterable[str]) -> list[Student]:
+    """The students with these identifiers (unknown ones skipped), in no particular order."""
+    return [_student(p) for p in mirror.students(student_ids)]
+
+
+def students_of_school(school: str) -> list[Student]:
+    """Every student of a school, active or not, by identifier."""
+    return [_student(p) for p in mirror.students_of_school(school)]
+
+
+def guardian_links_of_school(school: str) -> list[tuple[str, str, bool]]:
+    """(guardian sourcedId, student identifier, portal_access) for a school's students."""
+    return [
+        (link["guardian_id"], link["student_id"], bool(link.get("portal_access", True)))
+        for link in mirror.links_of_school(school)
+    ]
+
+
+def class_roster(class_id: str) -> tuple[set[str], list[str]]:
+    """The schools a class belongs to and its students' identifiers (none: no such class)."""
+    rows = mirror.enrollments_of_class(class_id)
+    return {r.get("school", "") for r in rows}, sorted({r["student_id"] for r in rows})
+
+
+def guardians_by_id(guardian_ids: Iterable[str]) -> list[Guardian]:
+    """The guardians with these sourcedIds (unknown ones skipped), in no particular order."""
+    return [_guardian(p) for p in mirror.guardians(guardian_ids)]
 
 
 def student_from_profile(item: dict[str, Any] | None) -> Student | None:

@@ -1,19 +1,16 @@
-"""Staff accounts, roles and the reset tickets teachers file for students (DESIGN.md)."""
+"""Staff accounts, roles, the authorization every staff route starts with, the new-year reset."""
 
 from __future__ import annotations
 
 import re
 import secrets
 import string
-import uuid
-from typing import Any
 
-from . import audit, clock, identity, passwords, sis
+from . import audit, clock, identity, passwords
 from .account import Account
 from .errors import DomainError, InvalidRequest, NotFound
 from .sessions import Session
 from .storage import accounts as stored_accounts
-from .storage import tickets as stored_tickets
 
 ROLES = ("teacher", "technician", "school_admin", "district_admin")
 STAFF_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{2,63}")
@@ -35,6 +32,31 @@ def require(session: Session, role: str, school: str | None = None) -> Account:
     return account
 
 
+def authorize(session: Session, role: str, action: str, ip: str) -> audit.Actor:
+    """The caller as an actor if it has at least `role`, checked before anything about the
+    target, so the 403 is the same whether the target exists or not."""
+    account = session.account
+    if account.role != "staff" or account.staff_role not in ROLES:
+        raise Forbidden()
+    actor = audit.Actor(account.key, account.staff_role, account.school, ip)
+    if ROLES.index(account.staff_role) < ROLES.index(role):
+        audit.record(actor, action, "", "forbidden")
+        raise Forbidden()
+    return actor
+
+
+def reaches(actor: audit.Actor, school: str | None) -> bool:
+    """Whether the actor may act in `school` (a district admin reaches every school)."""
+    return actor.role == "district_admin" or (school is not None and school == actor.school)
+
+
+def not_found(actor: audit.Actor, action: str, target: str) -> NotFound:
+    """Record a refused attempt on an unknown or out-of-school target; return the 404 to raise
+    (the same answer for both, so existence never leaks across schools)."""
+    audit.record(actor, action, target[:200], "not_found")
+    return NotFound()
+
+
 def temporary_password() -> str:
     """A random 16-character password, to be changed at first login."""
     alphabet = string.ascii_letters + string.digits
@@ -42,11 +64,11 @@ def temporary_password() -> str:
 
 
 def add_staff(
-    username: str, role: str, school: str | None, actor: dict[str, Any] | None = None
+    username: str, role: str, school: str | None, actor: audit.Actor | None = None
 ) -> str:
     """Create a staff account with a temporary password; return that password.
 
-    `actor` is who adds it ({"staff", "role", "school", "ip"}); an operator's CLI by default.
+    `actor` is who adds it (a district admin on the staff pages); an operator's CLI by default.
     """
     if not STAFF_USERNAME.fullmatch(username) or identity.is_student_username(username):
         raise InvalidRequest(
@@ -67,85 +89,12 @@ def add_staff(
         school=school if role != "district_admin" else None,
         created_at=clock.iso(clock.now()),
     ).first_password(passwords.hash_secret(secret), temporary=True)
-    stored_accounts.create(account)
-    audit.record_by(actor or {"staff": "cli"}, "staff_add", account.key, new_role=role)
+    entry = audit.entry(actor or audit.operator("cli"), "staff_add", account.key, school=school)
+    stored_accounts.create_with_audit(account, entry)
     return secret
 
 
-def open_ticket(session: Session, student_id: str, reason: str) -> dict[str, Any]:
-    """A teacher asks for a student's account to be reset (forgotten answers)."""
-    sid = identity.student_id(student_id)
-    student = sis.get_student(sid)
-    if student is None or not student.active:
-        raise NotFound()
-    staff = require(session, "teacher", student.school)
-    now = clock.now()
-    ticket_id = str(uuid.uuid4())
-    stored_tickets.open_ticket(
-        {
-            "pk": ticket_id,
-            "school": student.school,
-            "sort": f"open#{clock.iso(now)}",
-            "status": "open",
-            "student_id": sid,
-            "reason": reason,
-            "created_by": staff.key,
-            "created_at": clock.iso(now),
-        }
-    )
-    audit.record(staff.key, "ticket_open", sid, ticket_id=ticket_id)
-    return {"ticket_id": ticket_id, "status": "open"}
-
-
-def list_tickets(session: Session, status: str, school: str | None) -> list[dict[str, Any]]:
-    """Tickets of the caller's school (a district admin names the school)."""
-    account = require(session, "teacher")
-    target = school if account.staff_role == "district_admin" and school else account.school
-    if target is None:
-        raise InvalidRequest("Give ?school=<org sourcedId>.", field="school")
-    require(session, "teacher", target)
-    if status not in ("open", "resolved"):
-        raise InvalidRequest("status is open or resolved", field="status")
-    return [_public_ticket(t) for t in stored_tickets.of_school(target, status)]
-
-
-def resolve_ticket(session: Session, ticket_id: str) -> dict[str, Any]:
-    """A technician resolves a ticket: the student's account becomes unclaimed."""
-    ticket = stored_tickets.get(ticket_id) if 0 < len(ticket_id) <= 64 else None
-    if ticket is None:
-        raise NotFound()
-    staff = require(session, "technician", ticket["school"])
-    if ticket["status"] != "open":
-        return _public_ticket(ticket)
-    now = clock.iso(clock.now())
-    resolved = {
-        **ticket,
-        "status": "resolved",
-        "sort": f"resolved#{now}",
-        "resolved_by": staff.key,
-        "resolved_at": now,
-    }
-    account = stored_accounts.get(identity.student_key(ticket["student_id"]))
-    if not stored_tickets.resolve(resolved, account.unclaimed() if account else None):
-        return _public_ticket(stored_tickets.get(ticket_id) or ticket)
-    audit.record(staff.key, "ticket_resolve", ticket["student_id"], ticket_id=ticket_id)
-    return _public_ticket({**ticket, "status": "resolved", "resolved_at": now})
-
-
-def reset_all_students(actor: str) -> int:
+def reset_all_students(actor: audit.Actor | str) -> int:
     """The new-school-year reset: one write makes every student account unclaimed."""
-    generation = stored_accounts.start_new_school_year()
-    audit.record(actor, "reset_all_students", "students", generation=generation)
-    return generation
-
-
-def _public_ticket(ticket: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "ticket_id": ticket["pk"],
-        "status": ticket["status"],
-        "student_id": ticket["student_id"],
-        "school": ticket["school"],
-        "reason": ticket.get("reason", ""),
-        "created_at": ticket.get("created_at"),
-        "resolved_at": ticket.get("resolved_at"),
-    }
+    entry = audit.entry(audit.as_actor(actor), "reset_all_students", "students")
+    return stored_accounts.start_new_school_year_with_audit(entry)

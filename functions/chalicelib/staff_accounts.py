@@ -10,18 +10,16 @@ from typing import Any
 
 from . import audit, identity, staff
 from .account import Account
-from .errors import InvalidRequest, NotFound
+from .errors import InvalidRequest
 from .sessions import Session
 from .storage import accounts as stored_accounts
 from .storage import mfa as stored_mfa
 from .storage import sis as stored_sis
 
-CLI_ACTOR = "cli"
 
-
-def list_accounts(session: Session) -> list[dict[str, Any]]:
+def list_accounts(session: Session, ip: str) -> list[dict[str, Any]]:
     """Every staff account with its role, school, state and MFA enrollment."""
-    staff.require(session, "district_admin")
+    staff.authorize(session, "district_admin", "staff_list", ip)
     return [
         _public(stored_accounts.from_item(item), enrolled)
         for item, enrolled in stored_mfa.staff_accounts()
@@ -32,64 +30,62 @@ def create(
     session: Session, username: str, role: str, school: str | None, ip: str
 ) -> dict[str, str]:
     """Add a staff account; its temporary password is in this answer only."""
-    actor = staff.require(session, "district_admin")
+    actor = staff.authorize(session, "district_admin", "staff_add", ip)
     if role != "district_admin" and school:  # a district admin's school is ignored
         org = stored_sis.org(school)
         if org is None or org.get("type") != "school":
             raise InvalidRequest("No school has this sourcedId in the SIS.", field="school")
-    temporary = staff.add_staff(username, role, school, actor=_who(actor, ip))
+    temporary = staff.add_staff(username, role, school, actor=actor)
     return {"username": username, "temporary_password": temporary}
 
 
 def disable(session: Session, username: str, ip: str) -> dict[str, Any]:
     """Disable a staff account: its sessions end at once and it cannot log in."""
-    actor = staff.require(session, "district_admin")
-    target = _staff_account(username)
-    if target.key == actor.key:
+    actor = staff.authorize(session, "district_admin", "staff_disable", ip)
+    target = _staff_account(actor, "staff_disable", username)
+    if target.key == actor.staff:
         raise InvalidRequest("You cannot disable your own account.", field="username")
-    disable_account(target, _who(actor, ip))
+    disable_account(target, actor)
     return {"username": target.username, "disabled": True}
 
 
 def reset_mfa(session: Session, username: str, ip: str) -> dict[str, Any]:
     """Forget a staff member's authenticator: they enroll again at their next login."""
-    actor = staff.require(session, "district_admin")
-    target = _staff_account(username)
-    reset_account_mfa(target, _who(actor, ip))
+    actor = staff.authorize(session, "district_admin", "staff_mfa_reset", ip)
+    target = _staff_account(actor, "staff_mfa_reset", username)
+    reset_account_mfa(target, actor)
     return {"username": target.username, "mfa_enrolled": False}
 
 
-def disable_account(target: Account, actor: dict[str, Any]) -> None:
-    """Disable and end the sessions of a staff account (API and CLI), audited."""
-    stored_accounts.disable(target.key)
-    audit.record_by(actor, "staff_disable", target.key)
+def disable_account(target: Account, actor: audit.Actor) -> None:
+    """Disable and end the sessions of a staff account (API and CLI), audited with it."""
+    entry = audit.entry(actor, "staff_disable", target.key, school=target.school)
+    stored_accounts.disable_with_audit(target.key, entry)
 
 
-def reset_account_mfa(target: Account, actor: dict[str, Any]) -> None:
-    """Forget the enrollment and end the sessions of a staff account (API and CLI), audited."""
-    stored_mfa.reset(target.key)
-    audit.record_by(actor, "staff_mfa_reset", target.key)
+def reset_account_mfa(target: Account, actor: audit.Actor) -> None:
+    """Forget the enrollment and end the sessions of a staff account (API and CLI), audited
+    with it."""
+    entry = audit.entry(actor, "staff_mfa_reset", target.key, school=target.school)
+    stored_mfa.reset_with_audit(target.key, entry)
 
 
 def find(username: str) -> Account:
-    """The staff account with this username (any case), or NotFound."""
-    return _staff_account(username)
+    """The staff account with this username (any case), or NotFound (the CLI's look-up)."""
+    return _staff_account(cli_actor(), "staff_find", username)
 
 
-def cli_actor() -> dict[str, Any]:
+def cli_actor() -> audit.Actor:
     """Who an operator's `portal staff` command acts as in the audit trail."""
-    return {"staff": CLI_ACTOR, "role": "operator", "school": None, "ip": "local"}
+    return audit.operator("cli")
 
 
-def _who(actor: Account, ip: str) -> dict[str, Any]:
-    return {"staff": actor.key, "role": actor.staff_role, "school": actor.school, "ip": ip}
-
-
-def _staff_account(username: str) -> Account:
+def _staff_account(actor: audit.Actor, action: str, username: str) -> Account:
     well_formed = identity.is_well_formed(username)
     account = stored_accounts.get(identity.username_key(username)) if well_formed else None
     if account is None or account.role != "staff":
-        raise NotFound()  # parents and students are not managed here: unknown, like any name
+        # Parents and students are not managed here: unknown, like any name (and recorded).
+        raise staff.not_found(actor, action, username)
     return account
 
 

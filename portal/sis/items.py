@@ -104,11 +104,14 @@ class Builder:
                    "household": self.ex.household_of.get(gid)}  # fmt: skip
 
     def links(self) -> Iterator[Item]:
-        """Guardian ↔ student links, readable from both sides (gsi1 from the student)."""
+        """Guardian ↔ student links, readable from both sides (gsi1 from the student) and by
+        the student's school (gsi2)."""
         for (gid, sid), access in self.ex.links.items():
-            ident = self.ex.students[sid].identifier
+            student = self.ex.students[sid]
+            ident = student.identifier
             yield {"pk": f"guardian#{gid}", "sk": f"link#{ident}", "gsi1pk": f"student#{ident}",
-                   "gsi1sk": f"link#{gid}", "guardian_id": gid, "student_id": ident,
+                   "gsi1sk": f"link#{gid}", "gsi2pk": f"school#{student.school}",
+                   "gsi2sk": f"guardian#{gid}#{ident}", "guardian_id": gid, "student_id": ident,
                    "portal_access": access}  # fmt: skip
 
     def student(self, s: Person) -> Iterator[Item]:
@@ -119,6 +122,7 @@ class Builder:
         years = sorted({y for _, k in classes for y in self._years(k)})
         org = ex.orgs.get(s.school)
         yield {"pk": pk, "sk": "profile", "gsi1pk": f"sourced#{s.sid}", "gsi1sk": "student",
+               "gsi2pk": f"school#{s.school}", "gsi2sk": f"student#{s.identifier}",
                "student_id": s.identifier, "sourced_id": s.sid, "given_name": s.given,
                "family_name": s.family, "middle_name": s.middle, "school": s.school,
                "school_name": org.name if org else "", "school_email": org.email if org else "",
@@ -128,7 +132,8 @@ class Builder:
                "household": ex.household_of.get(s.sid)}  # fmt: skip
         for cid, k in classes:
             course = ex.courses.get(k.course, ("", ""))
-            yield {"pk": pk, "sk": f"class#{cid}", "class_id": cid, "title": k.title,
+            yield {"pk": pk, "sk": f"class#{cid}", "gsi2pk": f"class#{cid}",
+                   "gsi2sk": f"student#{s.identifier}", "class_id": cid, "title": k.title,
                    "course_title": course[0], "course_code": course[1], "periods": k.periods,
                    "room": k.location, "teachers": k.teachers,
                    "teacher_email": k.teacher_email, "terms": k.terms,

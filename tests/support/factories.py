@@ -40,6 +40,8 @@ def add_student(
             "sk": "profile",
             "gsi1pk": f"sourced#stu-{sid}",
             "gsi1sk": "student",
+            "gsi2pk": f"school#{school}",
+            "gsi2sk": f"student#{sid}",
             "student_id": sid,
             "sourced_id": f"stu-{sid}",
             "given_name": given,

@@ -87,6 +87,9 @@ def conform(method: str, path: str, status: int, headers: dict[str, str], body: 
     if content is None:
         if body:
             pytest.fail(f"{label} → {status}: documented without a body, got {text[:300]!r}")
+    elif "text/csv" in content:
+        if not lowered.get("content-type", "").startswith("text/csv"):
+            pytest.fail(f"{label} → {status}: Content-Type {lowered.get('content-type')!r}")
     else:
         content_type = lowered.get("content-type", "")
         if not content_type.startswith("application/json"):

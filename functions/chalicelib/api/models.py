@@ -133,6 +133,13 @@ class KeyIssue(Body):
     guardian_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
+class ActivationLetters(Body):
+    """POST /staff/activation-letters"""
+
+    scope: Literal["guardian", "class", "school"]
+    id: Annotated[str, StringConstraints(max_length=200)] = ""
+
+
 class ActivationCheck(Body):
     """POST /activation/check"""
 

@@ -18,8 +18,15 @@ from dataclasses import asdict
 from typing import Any
 
 from ..account import Account
-from ..errors import AccountChanged, AlreadyClaimed, TokenGone, UsernameTaken, WriteConflict
-from . import db
+from ..errors import (
+    AccountChanged,
+    AlreadyClaimed,
+    NotFound,
+    TokenGone,
+    UsernameTaken,
+    WriteConflict,
+)
+from . import db, events
 from .db import Canceled, ConditionFailed
 
 TABLE = "accounts"
@@ -95,9 +102,15 @@ def generation() -> int:
     return int(item["gen"]) if item else 0
 
 
-def start_new_school_year() -> int:
-    """Make every student account unclaimed at once; return the new generation."""
-    return int(db.update(TABLE, {"pk": GENERATION_KEY}, add={"gen": 1})["gen"])
+def start_new_school_year_with_audit(audit: dict[str, Any]) -> int:
+    """Make every student account unclaimed at once, audited; return the new generation."""
+    db.transact(
+        [
+            db.update_op("generation", TABLE, {"pk": GENERATION_KEY}, add={"gen": 1}),
+            events.audit_op(audit),
+        ]
+    )
+    return generation()
 
 
 def username_of_guardian(guardian_id: str) -> str | None:
@@ -202,30 +215,40 @@ def complete_activation(account: Account, key_id: str, now: int) -> None:
 ROSTER = {"pk": "staff#roster"}
 
 
-def create(account: Account) -> None:
-    """Store a new account; UsernameTaken when the username exists already."""
+def create_with_audit(account: Account, audit: dict[str, Any]) -> None:
+    """Store a new (staff) account and its audit entry at once; UsernameTaken when the
+    username exists already (then neither is written)."""
     if account.role == "staff":
         db.update(TABLE, ROSTER, add={"members": {account.key}})
     try:
-        db.put(TABLE, to_item(account), "attribute_not_exists(pk)")
-    except ConditionFailed:
-        raise UsernameTaken() from None
-
-
-def save_password(account: Account, before: Account) -> None:
-    """Store a changed password; AccountChanged if another change came first."""
-    try:
         db.transact(
             [
-                db.put_op(
-                    "account",
-                    TABLE,
-                    to_item(account),
-                    "session_epoch = :epoch",
-                    {":epoch": before.session_epoch},
-                )
+                db.put_op("account", TABLE, to_item(account), "attribute_not_exists(pk)"),
+                events.audit_op(audit),
             ]
         )
+    except Canceled as err:
+        if "account" in err.failed:
+            raise UsernameTaken() from None
+        raise WriteConflict() from None
+
+
+def save_password(account: Account, before: Account, audit: dict[str, Any] | None = None) -> None:
+    """Store a changed password (with a staff action's audit entry, at once); AccountChanged
+    if another change came first."""
+    operations = [
+        db.put_op(
+            "account",
+            TABLE,
+            to_item(account),
+            "session_epoch = :epoch",
+            {":epoch": before.session_epoch},
+        )
+    ]
+    if audit is not None:
+        operations.append(events.audit_op(audit))
+    try:
+        db.transact(operations)
     except Canceled:
         raise AccountChanged() from None
 
@@ -244,9 +267,33 @@ def disable(key: str) -> None:
         pass  # gone meanwhile: nothing left to disable
 
 
-def reactivate(key: str) -> None:
-    """Lift the disable after 5 failed logins."""
-    db.update(TABLE, {"pk": key}, {"disabled": False})
+def disable_with_audit(key: str, audit: dict[str, Any]) -> None:
+    """Disable a (staff) account, end its sessions and audit it, all or nothing; NotFound
+    when the account is gone."""
+    try:
+        db.transact(
+            [
+                db.update_op("account", TABLE, {"pk": key}, {"disabled": True},
+                             add={"session_epoch": 1}, condition="attribute_exists(pk)"),
+                events.audit_op(audit),
+            ]
+        )  # fmt: skip
+    except Canceled as err:
+        if "account" in err.failed:
+            raise NotFound() from None
+        raise WriteConflict() from None
+
+
+def reactivate_with_audit(key: str, audit: dict[str, Any]) -> None:
+    """Lift the disable after 5 failed logins and audit it, all or nothing."""
+    db.transact(
+        [
+            db.update_op(
+                "account", TABLE, {"pk": key}, {"disabled": False}, condition="attribute_exists(pk)"
+            ),  # fmt: skip
+            events.audit_op(audit),
+        ]
+    )
 
 
 def choose_language(key: str, language: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import db
+from . import db, events
 
 TABLE = "tokens"
 
@@ -33,8 +33,9 @@ def newest_of(guardian_id: str) -> dict[str, Any] | None:
     return db.get(TABLE, _pointer(guardian_id))
 
 
-def issue(key: str, guardian_id: str, expires_at: int) -> None:
-    """Store a new key for a guardian and revoke the guardian's previous unused one, at once."""
+def issue_with_audit(key: str, guardian_id: str, expires_at: int, audit: dict[str, Any]) -> None:
+    """Store a new key for a guardian, revoke the guardian's previous unused one and audit it,
+    at once."""
     old = newest_of(guardian_id)
     operations = [
         db.put_op(
@@ -57,6 +58,7 @@ def issue(key: str, guardian_id: str, expires_at: int) -> None:
     ]
     if old is not None:
         operations.append(db.delete_op("revoked", TABLE, {"pk": old["key_pk"]}))
+    operations.append(events.audit_op(audit))
     db.transact(operations)
 
 

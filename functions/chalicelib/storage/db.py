@@ -319,6 +319,27 @@ def update(
     values: Item | None = None,
 ) -> Item:
     """Update named attributes of one item; return the item after the update."""
+    expression, names, placeholders = _update_expression(set_values, remove, add)
+    placeholders.update(values or {})
+    kwargs: dict[str, Any] = {
+        "TableName": name(table),
+        "Key": encode(key),
+        "UpdateExpression": expression,
+        "ReturnValues": "ALL_NEW",
+    }
+    if names:
+        kwargs["ExpressionAttributeNames"] = names
+    if placeholders:
+        kwargs["ExpressionAttributeValues"] = encode(placeholders)
+    if condition:
+        kwargs["ConditionExpression"] = condition
+    return decode(call(client().update_item, **kwargs)["Attributes"])
+
+
+def _update_expression(
+    set_values: Item | None, remove: tuple[str, ...], add: dict[str, int | set[str]] | None
+) -> tuple[str, dict[str, str], Item]:
+    """The UpdateExpression of SET, REMOVE and ADD clauses, with its names and values."""
     names: dict[str, str] = {}
     placeholders: Item = {}
     clauses = []
@@ -339,20 +360,7 @@ def update(
             placeholders[f":a{i}"] = amount
             adds.append(f"#a{i} :a{i}")
         clauses.append("ADD " + ", ".join(adds))
-    placeholders.update(values or {})
-    kwargs: dict[str, Any] = {
-        "TableName": name(table),
-        "Key": encode(key),
-        "UpdateExpression": " ".join(clauses),
-        "ReturnValues": "ALL_NEW",
-    }
-    if names:
-        kwargs["ExpressionAttributeNames"] = names
-    if placeholders:
-        kwargs["ExpressionAttributeValues"] = encode(placeholders)
-    if condition:
-        kwargs["ConditionExpression"] = condition
-    return decode(call(client().update_item, **kwargs)["Attributes"])
+    return " ".join(clauses), names, placeholders
 
 
 def batch_write(entries: list[tuple[str, Wire]], bulk: bool = False) -> None:
@@ -412,6 +420,22 @@ def delete_op(
 ) -> Op:
     """A transaction Delete."""
     return Op(label, "Delete", _conditioned(table, {"Key": encode(key)}, condition, values))
+
+
+def update_op(
+    label: str,
+    table: str,
+    key: Item,
+    set_values: Item | None = None,
+    *,
+    add: dict[str, int | set[str]] | None = None,
+    condition: str | None = None,
+) -> Op:
+    """A transaction Update of named attributes (SET and ADD), if `condition` holds."""
+    expression, names, placeholders = _update_expression(set_values, (), add)
+    body = _conditioned(table, {"Key": encode(key), "UpdateExpression": expression},
+                        condition, placeholders, names)  # fmt: skip
+    return Op(label, "Update", body)
 
 
 def check_op(label: str, table: str, key: Item, condition: str, values: Item) -> Op:

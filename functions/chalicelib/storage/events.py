@@ -34,11 +34,16 @@ def append(event: dict[str, Any]) -> None:
     db.put(TABLE, event)
 
 
+def audit_op(entry: dict[str, Any]) -> db.Op:
+    """A transaction's write of its audit entry (new only: an entry is never overwritten)."""
+    return db.put_op("audit", TABLE, entry, "attribute_not_exists(pk)")
+
+
 def access_lines(username: str, limit: int) -> list[dict[str, Any]]:
     """An account's newest login attempts, newest first."""
     return db.query(TABLE, "pk", f"access#{username}", newest_first=True, limit=limit)
 
 
-def audit_day(day: str, limit: int) -> list[dict[str, Any]]:
-    """One day's staff actions, newest first."""
-    return db.query(TABLE, "pk", f"audit#{day}", newest_first=True, limit=limit)
+def audit_day(day: str) -> list[dict[str, Any]]:
+    """Every staff action of one day, newest first."""
+    return db.query(TABLE, "pk", f"audit#{day}", newest_first=True)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import AccountChanged, TokenGone
-from . import accounts, db
-from .db import Canceled, ConditionFailed
+from ..errors import AccountChanged, NotFound, TokenGone, WriteConflict
+from . import accounts, db, events
+from .db import Canceled
 
 PREFIX = "mfa#"
 
@@ -29,7 +29,7 @@ def get(username_key: str) -> dict[str, Any] | None:
 
 
 def complete_enrollment(
-    token_key: str, enrollment: dict[str, Any], session: dict[str, Any]
+    token_key: str, enrollment: dict[str, Any], session: dict[str, Any], audit: dict[str, Any]
 ) -> None:
     """Save a first enrollment, use up the MFA token and open the session, all or nothing.
 
@@ -39,6 +39,7 @@ def complete_enrollment(
         token_key,
         db.put_op("mfa", accounts.TABLE, enrollment, "attribute_not_exists(pk)"),
         session,
+        events.audit_op(audit),
     )
 
 
@@ -57,13 +58,14 @@ def complete_login(
     )
 
 
-def _transact(token_key: str, mfa_op: db.Op, session: dict[str, Any]) -> None:
+def _transact(token_key: str, mfa_op: db.Op, session: dict[str, Any], *more: db.Op) -> None:
     try:
         db.transact(
             [
                 db.delete_op("token", "tokens", {"pk": token_key}, "attribute_exists(pk)"),
                 mfa_op,
                 db.put_op("session", "tokens", session, "attribute_not_exists(pk)"),
+                *more,
             ]
         )
     except Canceled as err:
@@ -72,18 +74,22 @@ def _transact(token_key: str, mfa_op: db.Op, session: dict[str, Any]) -> None:
         raise AccountChanged() from None
 
 
-def reset(username_key: str) -> None:
-    """Forget a staff member's enrollment and end their sessions: the next login enrolls again."""
-    db.delete(accounts.TABLE, {"pk": key_of(username_key)})
+def reset_with_audit(username_key: str, audit: dict[str, Any]) -> None:
+    """Forget a staff member's enrollment, end their sessions and audit it, all or nothing:
+    the next login enrolls again. NotFound when the account is gone."""
     try:
-        db.update(
-            accounts.TABLE,
-            {"pk": username_key},
-            add={"session_epoch": 1},
-            condition="attribute_exists(pk)",
-        )
-    except ConditionFailed:
-        pass  # the account is gone: no session left to end
+        db.transact(
+            [
+                db.delete_op("mfa", accounts.TABLE, {"pk": key_of(username_key)}),
+                db.update_op("account", accounts.TABLE, {"pk": username_key},
+                             add={"session_epoch": 1}, condition="attribute_exists(pk)"),
+                events.audit_op(audit),
+            ]
+        )  # fmt: skip
+    except Canceled as err:
+        if "account" in err.failed:
+            raise NotFound() from None
+        raise WriteConflict() from None
 
 
 def staff_accounts() -> list[tuple[dict[str, Any], bool]]:

@@ -1,12 +1,13 @@
 """The SIS mirror (table `sis`): named reads for the API, bulk scans and writes for the importer.
 
-Layout (keys pk, sk; index gsi1 on gsi1pk, gsi1sk), written only by `portal sis import`
+Layout (keys pk, sk; indexes gsi1 on gsi1pk, gsi1sk and gsi2 on gsi2pk, gsi2sk), written only
+by `portal sis import`
 (portal/sis/items.py builds the items):
 
 | pk | sk | what |
 | --- | --- | --- |
 | org#<sourcedId> | profile | school: name, type, identifier, email (contact address or "") |
-| student#<identifier> | profile | student (gsi1: sourced#<sourcedId> / student) |
+| student#<identifier> | profile | student (gsi1: sourced#<sourcedId> / student; gsi2 below) |
 | guardian#<sourcedId> | profile | guardian |
 | guardian#<gid> | link#<identifier> | link, portal_access (gsi1: student#<id> / link#<gid>) |
 | household#<sourcedId> | profile | phone, addresses, members |
@@ -14,6 +15,10 @@ Layout (keys pk, sk; index gsi1 on gsi1pk, gsi1sk), written only by `portal sis 
 | student#<identifier> | class#<classSourcedId> | one class of the student's schedule |
 | student#<identifier> | att#<YYYY-MM-DD>#<sourcedId> | one attendance record |
 | student#<identifier> | grade#<classSourcedId>#<lineItemSourcedId> | one gradebook line |
+
+gsi2 groups items: a student profile under school#<org> / student#<identifier>, a link under
+school#<the student's org> / guardian#<gid>#<identifier>, a schedule class under
+class#<classSourcedId> / student#<identifier>.
 
 Profiles of people who left the export stay with active=false (first_seen_at is kept); callers
 decide visibility from that flag, so every read here returns inactive records as well. Reads
@@ -37,9 +42,10 @@ __all__ = ["Wire", "encode"]  # the importer builds its items with the one encod
 
 TABLE = "sis"
 INDEX = "gsi1"
+BY_GROUP = "gsi2"  # a school's students and guardian links, a class's students
 BATCH_WRITE_MAX = 25  # DynamoDB's limit per BatchWriteItem
 SCAN_PAGE = 500  # items per scan call
-KEYS = ("pk", "sk", "gsi1pk", "gsi1sk")
+KEYS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")
 
 
 def _public(item: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -85,6 +91,25 @@ def links_of_student(student_id: str) -> list[dict[str, Any]]:
     """The student's links: guardian_id, portal_access."""
     return _rows(db.query(TABLE, "gsi1pk", f"student#{student_id}", range_name="gsi1sk",
                           prefix="link#", index=INDEX))  # fmt: skip
+
+
+def students_of_school(school: str) -> list[dict[str, Any]]:
+    """The profiles of a school's students, active or not, by identifier."""
+    return _rows(db.query(TABLE, "gsi2pk", f"school#{school}", range_name="gsi2sk",
+                          prefix="student#", index=BY_GROUP))  # fmt: skip
+
+
+def links_of_school(school: str) -> list[dict[str, Any]]:
+    """Every guardian link to a school's students: guardian_id, student_id, portal_access."""
+    return _rows(db.query(TABLE, "gsi2pk", f"school#{school}", range_name="gsi2sk",
+                          prefix="guardian#", index=BY_GROUP))  # fmt: skip
+
+
+def enrollments_of_class(class_id: str) -> list[dict[str, Any]]:
+    """A class as it appears in each enrolled student's schedule (student_id added)."""
+    items = db.query(TABLE, "gsi2pk", f"class#{class_id}", range_name="gsi2sk",
+                     prefix="student#", index=BY_GROUP)  # fmt: skip
+    return [{"student_id": i["pk"].removeprefix("student#"), **_rows([i])[0]} for i in items]
 
 
 def students(student_ids: Iterable[str]) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ and inspection, data export and import), never the domain modules.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,6 +43,8 @@ def create_tables() -> list[str]:
     for table in schema.TABLES:
         full = schema.table_name(settings().table_prefix, table)
         db.call(db.client().get_waiter("table_exists").wait, TableName=full)
+        if full not in created:
+            _add_missing_indexes(table, full)
         if table.ttl_attribute and full in created:
             db.call(
                 db.client().update_time_to_live,
@@ -49,6 +52,34 @@ def create_tables() -> list[str]:
                 TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute},
             )
     return created
+
+
+def _add_missing_indexes(table: schema.Table, full: str) -> None:
+    """Give a table made by an older version the indexes added since, one at a time (DynamoDB
+    builds one new index per update), waiting until each can be queried."""
+    request = schema.create_table_request(settings().table_prefix, table)
+    for index in request.get("GlobalSecondaryIndexes", []):
+        described = db.call(db.client().describe_table, TableName=full)["Table"]
+        have = {i["IndexName"] for i in described.get("GlobalSecondaryIndexes", [])}
+        if index["IndexName"] in have:
+            continue
+        db.call(
+            db.client().update_table,
+            TableName=full,
+            AttributeDefinitions=request["AttributeDefinitions"],
+            GlobalSecondaryIndexUpdates=[{"Create": index}],
+        )
+        _wait_for_index(full, index["IndexName"])
+
+
+def _wait_for_index(full: str, name: str) -> None:
+    """Poll until an index being built is ACTIVE (backfilling takes a while on a big table)."""
+    while True:
+        described = db.call(db.client().describe_table, TableName=full)["Table"]
+        states = {i["IndexName"]: i["IndexStatus"] for i in described["GlobalSecondaryIndexes"]}
+        if states.get(name) == "ACTIVE":
+            return
+        time.sleep(1)
 
 
 def delete_tables() -> None:
