@@ -591,11 +591,11 @@ def test_activation_and_parent_accounts(checked: CheckedClient, world: World) ->
     world.staff.update(teacher=teacher, admin=admin)
     key_body = {"guardian_id": world.guardian}
     expect(send(checked, "POST", "/staff/activation-keys", key_body, teacher), 403, "forbidden")
-    expect(send(checked, "POST", "/staff/activation-keys", key_body, outsider), 404, "not_found")
+    expect(send(checked, "POST", "/staff/activation-keys", key_body, outsider), 403, "forbidden")
     expect(
         send(checked, "POST", "/staff/activation-keys", {"guardian_id": "gdn-nobody-x"}, admin),
-        404,
-        "not_found",
+        403,
+        "forbidden",
     )
     expect(
         send(checked, "POST", "/staff/activation-keys", {"guardian": "x"}, admin),
@@ -686,11 +686,11 @@ def test_activation_and_parent_accounts(checked: CheckedClient, world: World) ->
     )
     expect(
         send(checked, "POST", f"/staff/parents/{username}/reactivate", token=outsider),
-        404,
-        "not_found",
+        403,
+        "forbidden",
     )
     expect(
-        send(checked, "POST", "/staff/parents/nobody123/reactivate", token=admin), 404, "not_found"
+        send(checked, "POST", "/staff/parents/nobody123/reactivate", token=admin), 403, "forbidden"
     )
     expect(send(checked, "POST", f"/staff/parents/{username}/reactivate"), 401)
     reactivated = expect(
@@ -704,7 +704,7 @@ def test_activation_and_parent_accounts(checked: CheckedClient, world: World) ->
         403,
         "forbidden",
     )
-    expect(send(checked, "POST", "/staff/parents/nobody123/temporary-password", token=admin), 404)
+    expect(send(checked, "POST", "/staff/parents/nobody123/temporary-password", token=admin), 403)
     temporary = expect(
         send(checked, "POST", f"/staff/parents/{username}/temporary-password", token=admin), 200
     )["temporary_password"]
@@ -859,8 +859,8 @@ def test_staff_tickets(checked: CheckedClient, world: World) -> None:
     )
     expect(
         send(checked, "POST", "/staff/reset-tickets", {"student_id": "0000000"}, teacher),
-        404,
-        "not_found",
+        403,
+        "forbidden",
     )
     expect(send(checked, "POST", "/staff/reset-tickets", body), 401, "session_invalid")
     opened = expect(send(checked, "POST", "/staff/reset-tickets", body, teacher), 201)
@@ -883,8 +883,8 @@ def test_staff_tickets(checked: CheckedClient, world: World) -> None:
             "/staff/reset-tickets/00000000-0000-4000-8000-000000000000/resolve",
             token=technician,
         ),
-        404,
-        "not_found",
+        403,
+        "forbidden",
     )
     expect(send(checked, "POST", resolve), 401)
     resolved = expect(send(checked, "POST", resolve, token=technician), 200)
@@ -971,7 +971,7 @@ def test_staff_searches_and_letters(checked: CheckedClient, world: World) -> Non
     letters = expect(send(checked, "POST", "/staff/activation-letters", one, admin), 201)
     assert [x["guardian_id"] for x in letters["letters"]] == [stray]
     unknown = {"scope": "guardian", "id": "gdn-nobody-x"}
-    expect(send(checked, "POST", "/staff/activation-letters", unknown, admin), 404, "not_found")
+    expect(send(checked, "POST", "/staff/activation-letters", unknown, admin), 403, "forbidden")
     expect(send(checked, "POST", "/staff/activation-letters", one, teacher), 403, "forbidden")
     expect(send(checked, "POST", "/staff/activation-letters", {"scope": "x"}, admin), 400)
 
@@ -998,7 +998,7 @@ def test_staff_audit(checked: CheckedClient, world: World) -> None:
         expect(send(checked, "GET", path, token=teacher), 403, "forbidden")
         expect(send(checked, "GET", path), 401, "session_invalid")
         expect(send(checked, "GET", f"{path}?from=2026-13-01", token=admin), 400)
-        expect(send(checked, "GET", f"{path}?school=org-other", token=admin), 404, "not_found")
+        expect(send(checked, "GET", f"{path}?school=org-other", token=admin), 403, "forbidden")
 
 
 def test_every_operation_was_exercised(checked: CheckedClient) -> None:

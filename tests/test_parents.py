@@ -132,7 +132,7 @@ def test_parent_lockout_and_reactivation(api: Any, demo: None) -> None:
     teacher = staff_session(api, "teacher", school="mcgarrah-es")
     assert post(api, "/staff/parents/MinnieC/reactivate", {}, teacher).status_code == 403
     other_school = staff_session(api, "school_admin", school="babb-ms")
-    assert post(api, "/staff/parents/MinnieC/reactivate", {}, other_school).status_code == 404
+    assert post(api, "/staff/parents/MinnieC/reactivate", {}, other_school).status_code == 403
     admin = staff_session(api, "school_admin", school="mcgarrah-es")
     assert post(api, "/staff/parents/MinnieC/reactivate", {}, admin).status_code == 200
     login(api, "MinnieC", PARENT_PASSWORD)
@@ -201,7 +201,7 @@ def test_staff_issue_activation_key(api: Any, demo: None) -> None:
     assert post(api, "/activation/check", body(issued)).status_code == 200
     other = post(api, "/staff/activation-keys", {"guardian_id": "gdn-minnie-clayton"}, admin)
     unknown = post(api, "/staff/activation-keys", {"guardian_id": "gdn-nobody"}, admin)
-    assert other.status_code == 404  # another school's guardian: as if unknown
+    assert other.status_code == 403  # another school's guardian: like an unknown one
     assert (other.status_code, other.body) == (unknown.status_code, unknown.body)
 
 

@@ -59,7 +59,7 @@ def test_students_of_another_school_answer_like_unknown_ones(api: Any) -> None:
     other = staff_session(api, "teacher", school="org-mcgarrah")
     response = post(api, "/staff/reset-tickets", {"student_id": sid, "reason": "x"}, other)
     unknown = post(api, "/staff/reset-tickets", {"student_id": "9999990", "reason": "x"}, other)
-    assert response.status_code == 404 and body(response)["error"] == "not_found"
+    assert response.status_code == 403 and body(response)["error"] == "forbidden"
     assert (unknown.status_code, unknown.body) == (response.status_code, response.body)
 
 

@@ -60,10 +60,10 @@ def test_refused_attempts_are_recorded_with_their_result(api: Any) -> None:
     technician = staff_session(api, "technician", school=school)
     unknown = "00000000-0000-4000-8000-000000000000"
     assert post(api, f"/staff/reset-tickets/{unknown}/resolve", {}, teacher).status_code == 403
-    assert post(api, f"/staff/reset-tickets/{unknown}/resolve", {}, technician).status_code == 404
+    assert post(api, f"/staff/reset-tickets/{unknown}/resolve", {}, technician).status_code == 403
     other = add_student(school="org-elsewhere")
     ticket = {"student_id": other, "reason": "x"}
-    assert post(api, "/staff/reset-tickets", ticket, teacher).status_code == 404
+    assert post(api, "/staff/reset-tickets", ticket, teacher).status_code == 403
     admin = staff_session(api, "school_admin", school=school)
     results = {(e["role"], e["action"], e["result"]) for e in _entries(api, admin)}
     assert ("teacher", "ticket_resolve", "forbidden") in results
@@ -141,7 +141,7 @@ def test_a_school_admin_reads_only_their_school(api: Any) -> None:
     admin = staff_session(api, "school_admin", school=school)
     assert {e["school"] for e in _entries(api, admin)} == {school}
     refused = get(api, f"/staff/audit?school={other}", admin)
-    assert refused.status_code == 404 and body(refused)["error"] == "not_found"
+    assert refused.status_code == 403 and body(refused)["error"] == "forbidden"
 
 
 @pytest.mark.parametrize(

@@ -157,7 +157,7 @@ def test_another_school_answers_like_an_unknown_target(
     for route, role in checks.items():
         theirs = send(api_module, calls(targets)[route], outsider[role])
         unknown = send(api_module, calls(UNKNOWN)[route], outsider[role])
-        assert theirs.status_code == 404, (route, theirs.body)
+        assert theirs.status_code == 403, (route, theirs.body)
         assert theirs.body == unknown.body
     for route in (("/staff/students", "GET"), ("/staff/parents", "GET")):
         found = send(api_module, calls(targets)[route], outsider["school_admin"])

@@ -160,7 +160,7 @@ def test_activation_letters_for_one_guardian_and_for_the_school(api: Any) -> Non
     ]  # fmt: skip
     assert {(r.status_code, r.body) for r in refused} == {(refused[0].status_code,
                                                           refused[0].body)}  # fmt: skip
-    assert refused[0].status_code == 404
+    assert refused[0].status_code == 403
     whole = post(api, "/staff/activation-letters", {"scope": "school"}, admin)
     assert [x["guardian_id"] for x in body(whole)["letters"]] == [second]
     assert body(whole)["letters"][0]["activation_url"].endswith("/es/parents/activate/")

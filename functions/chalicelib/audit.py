@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from . import clock
-from .errors import InvalidRequest, NotFound
+from .errors import Forbidden, InvalidRequest
 from .storage import events
 
 FIELDS = ("at", "staff", "role", "school", "action", "target", "result", "ip")
@@ -151,11 +151,11 @@ def search(filters: Filters) -> list[dict[str, str]]:
 
 def entries(actor: Actor, params: dict[str, str]) -> list[dict[str, str]]:
     """What the actor may read of the trail under these filters: a district admin every
-    school's, anyone else their own school's (another school answers 404 like an unknown one)."""
+    school's, anyone else their own school's (another school: 403, as CONTRACT.md says)."""
     filters = Filters.parse(params)
     if actor.role != "district_admin":
         if not actor.school or (filters.school and filters.school != actor.school):
-            raise NotFound()
+            raise Forbidden()
         filters = replace(filters, school=actor.school)
     return search(filters)
 

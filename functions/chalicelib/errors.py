@@ -71,3 +71,9 @@ class WritesRefused(Exception):
     def __init__(self, refused: set[int]) -> None:
         super().__init__(f"refused: {sorted(refused)}")
         self.refused = refused
+
+
+class Forbidden(DomainError):
+    """Out of role or out of school (staff routes)."""
+
+    code = "forbidden"

@@ -77,7 +77,7 @@ def _of_guardian(actor: audit.Actor, guardian_id: str) -> Family:
         or not guardian.active
         or not parents_admin.reaches_guardian(actor, guardian_id)
     ):
-        raise staff.not_found(actor, ACTION, guardian_id)
+        raise staff.out_of_reach(actor, ACTION, guardian_id)
     children = [
         s
         for s, access in sis.students_of_guardian(guardian_id)
@@ -89,7 +89,7 @@ def _of_guardian(actor: audit.Actor, guardian_id: str) -> Family:
 def _of_class(actor: audit.Actor, class_id: str) -> Family:
     schools, student_ids = sis.class_roster(class_id) if class_id else (set(), [])
     if not student_ids or not any(staff.reaches(actor, school) for school in schools):
-        raise staff.not_found(actor, ACTION, class_id)
+        raise staff.out_of_reach(actor, ACTION, class_id)
     family: Family = {}
     for student in sis.students_by_id(student_ids):
         if not student.active:

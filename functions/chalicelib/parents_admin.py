@@ -32,7 +32,7 @@ def parent_by_username(username: str) -> Account | None:
 def _parent(actor: audit.Actor, action: str, username: str) -> Account:
     account = parent_by_username(username)
     if account is None or not reaches_guardian(actor, account.guardian_id):
-        raise staff.not_found(actor, action, username)
+        raise staff.out_of_reach(actor, action, username)
     return account
 
 
@@ -56,5 +56,5 @@ def new_key(actor: audit.Actor, guardian_id: str) -> dict[str, Any]:
     """Issue (or replace) a guardian's activation key."""
     guardian = sis.get_guardian(guardian_id) if 0 < len(guardian_id) <= MAX_GUARDIAN_ID else None
     if guardian is None or not guardian.active or not reaches_guardian(actor, guardian_id):
-        raise staff.not_found(actor, "activation_key_issue", guardian_id)
+        raise staff.out_of_reach(actor, "activation_key_issue", guardian_id)
     return {"activation_key": activation.issue(guardian_id, actor)}

@@ -8,18 +8,12 @@ import string
 
 from . import audit, clock, identity, passwords
 from .account import Account
-from .errors import DomainError, InvalidRequest, NotFound
+from .errors import Forbidden, InvalidRequest, NotFound
 from .sessions import Session
 from .storage import accounts as stored_accounts
 
 ROLES = ("teacher", "technician", "school_admin", "district_admin")
 STAFF_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{2,63}")
-
-
-class Forbidden(DomainError):
-    """Out of role or out of school."""
-
-    code = "forbidden"
 
 
 def require(session: Session, role: str, school: str | None = None) -> Account:
@@ -50,9 +44,17 @@ def reaches(actor: audit.Actor, school: str | None) -> bool:
     return actor.role == "district_admin" or (school is not None and school == actor.school)
 
 
+def out_of_reach(actor: audit.Actor, action: str, target: str) -> Forbidden:
+    """Record a refused attempt on a target that is unknown or of another school; return the
+    403 to raise. CONTRACT.md answers out of school with 403 `forbidden`; answering an unknown
+    target the same way keeps existence from leaking across schools (QUALITY S11)."""
+    audit.record(actor, action, target[:200], "not_found")
+    return Forbidden()
+
+
 def not_found(actor: audit.Actor, action: str, target: str) -> NotFound:
-    """Record a refused attempt on an unknown or out-of-school target; return the 404 to raise
-    (the same answer for both, so existence never leaks across schools)."""
+    """Record a refused attempt on an unknown target of a caller who reaches every school
+    (a district admin's staff accounts); return the 404 to raise."""
     audit.record(actor, action, target[:200], "not_found")
     return NotFound()
 

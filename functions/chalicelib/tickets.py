@@ -22,7 +22,7 @@ def open_ticket(actor: audit.Actor, student_id: str, reason: str) -> dict[str, A
     sid = identity.student_id(student_id)
     student = sis.get_student(sid)
     if student is None or not student.active or not staff.reaches(actor, student.school):
-        raise staff.not_found(actor, "ticket_open", sid)
+        raise staff.out_of_reach(actor, "ticket_open", sid)
     now = clock.iso(clock.now())
     ticket_id = str(uuid.uuid4())
     ticket = {
@@ -62,7 +62,7 @@ def resolve_ticket(actor: audit.Actor, ticket_id: str) -> dict[str, Any]:
     """Resolve an open ticket of the actor's school: the student's account becomes unclaimed."""
     ticket = stored_tickets.get(ticket_id) if TICKET_ID.fullmatch(ticket_id) else None
     if ticket is None or not staff.reaches(actor, ticket["school"]):
-        raise staff.not_found(actor, "ticket_resolve", ticket_id)
+        raise staff.out_of_reach(actor, "ticket_resolve", ticket_id)
     student = sis.get_student(ticket["student_id"])
     if ticket["status"] != "open":
         audit.record(actor, "ticket_resolve", ticket_id, "already_resolved")
