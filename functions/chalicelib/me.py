@@ -32,13 +32,17 @@ def profile(session: Session) -> dict[str, Any]:
     else:
         students = []
     name = " ".join(sis.names_of(holder)) if account.role != "staff" else account.username
-    return {
+    profile: dict[str, Any] = {
         "username": account.username,
         "role": account.role,
         "display_name": name,
         "language": language_of(account, holder),
         "students": students,
     }
+    if account.role == "staff":
+        # The staff page shows only what the role can do, and a school's work only with a school.
+        profile.update(staff_role=account.staff_role, school=account.school)
+    return profile
 
 
 def language_of(account: Account, holder: sis.Student | sis.Guardian | None = None) -> str:
