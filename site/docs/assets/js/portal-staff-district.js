@@ -81,7 +81,7 @@ export function accountsView(body) {
   const redraw = () =>
     load(list, "accounts", "/staff/accounts", (box, data) => {
       const accounts = data.accounts || [];
-      const headers = [t("username"), t("staff_role"), t("staff_school"), t("status"), t("mfa"), ""];
+      const headers = [t("username"), t("staff_role"), t("staff_school"), t("status"), t("mfa"), t("actions_col")];
       box.appendChild(
         accounts.length ? table(t("tab_accounts"), headers, accountRows(accounts, redraw)) : nothing(),
       );

@@ -57,7 +57,7 @@ export function parentsView(body) {
   async function draw(q, results) {
     const data = await call("GET", `/staff/parents${queryString({ q })}`);
     const parents = data.parents || [];
-    const headers = [t("parent"), t("username"), t("parent_state"), t("students"), ""];
+    const headers = [t("parent"), t("username"), t("parent_state"), t("students"), t("actions_col")];
     const rows = parents.map((parent) => [
       parent.name,
       parent.username || "—",

@@ -79,7 +79,7 @@ export function fileTicketView(body) {
     onSearch: async (q, results) => {
       const data = await call("GET", `/staff/students${queryString({ q })}`);
       const students = data.students || [];
-      const headers = [t("student"), t("student_id"), t("grade"), t("claimed"), ""];
+      const headers = [t("student"), t("student_id"), t("grade"), t("claimed"), t("actions_col")];
       clear(results).appendChild(
         students.length
           ? table(t("students_found"), headers, studentRows(students, holder, refresh))
@@ -100,7 +100,7 @@ function ticketTable(caption, tickets, resolve, refresh) {
   }
   const headers = [t("student"), t("ticket_reason"), t("ticket_filed_at"), t("status")];
   if (resolve) {
-    headers.push("");
+    headers.push(t("actions_col"));
   }
   const rows = tickets.map((ticket) => {
     const cells = [
