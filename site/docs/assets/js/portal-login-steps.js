@@ -7,8 +7,8 @@ import { field } from "./portal-fields.js";
 import { hiddenUsername } from "./portal-form-parts.js";
 import { t } from "./portal-messages.js";
 
-/* Draw the steps on flow; returns showUsername(focus), the first step. */
-export function loginSteps(flow, { usernameHint = null, onAnswer }) {
+/* Draw the steps on flow (headings of `level`); returns showUsername(focus), the first step. */
+export function loginSteps(flow, { usernameHint = null, level = "h3", onAnswer }) {
   let username = "";
 
   function showUsername(focus) {
@@ -28,7 +28,7 @@ export function loginSteps(flow, { usernameHint = null, onAnswer }) {
       showPassword(true);
     };
     const form = flow.form([user.wrap], t("go"), identify, { errorControl: user.input });
-    flow.step({ title: t("step_username"), content: form, focus });
+    flow.step({ title: t("step_username"), content: form, focus, level });
   }
 
   function showPassword(focus) {
@@ -60,7 +60,7 @@ export function loginSteps(flow, { usernameHint = null, onAnswer }) {
         secret.input.value = ""; // a refused password is typed again from scratch
       },
     });
-    flow.step({ title: t("login_step_password"), content: form, focus });
+    flow.step({ title: t("login_step_password"), content: form, focus, level });
   }
 
   return showUsername;

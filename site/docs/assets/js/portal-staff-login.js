@@ -53,7 +53,7 @@ export function showStaffLogin(root, onDone) {
         code.input.value = "";
       },
     });
-    flow.step({ title: t("mfa_step_code"), content: form, focus: true });
+    flow.step({ title: t("mfa_step_code"), content: form, focus: true, level: "h2" });
   }
 
   /* First time: the QR code and its key, then the first code confirms it. */
@@ -67,6 +67,7 @@ export function showStaffLogin(root, onDone) {
     };
     const form = flow.form([code.wrap], t("go"), confirm, { errorControl: code.input });
     flow.step({
+      level: "h2",
       title: t("mfa_enroll_title"),
       focus: true,
       content: [
@@ -95,13 +96,16 @@ export function showStaffLogin(root, onDone) {
       onclick: () => opened(body),
     });
     flow.step({
+      level: "h2",
       title: t("recovery_title"),
       focus: true,
       content: [h("p", { text: t("recovery_intro") }), list, h("p", null, done)],
     });
   }
 
+  // The page has no other heading under its title: the steps' headings are h2.
   const showUsername = loginSteps(flow, {
+    level: "h2",
     onAnswer: async (body) => {
       if (!body.mfa_required) {
         opened(body);
