@@ -42,6 +42,7 @@ def _labels(lang: str) -> dict[str, str]:
 LABELS = {lang: _labels(lang) for lang in LANGUAGES}
 PHONE = {"width": 390, "height": 844}
 WIDE = {"width": 1280, "height": 900}
+NARROW = {"width": 320, "height": 640}  # the smallest phones still in use
 SIZES = [pytest.param(PHONE, id="390"), pytest.param(WIDE, id="1280")]
 # What each role's home offers, in order.
 HOME = {
@@ -141,7 +142,7 @@ def open_section(page: Any, lang: str, name: str) -> None:
     page.locator(".portal-view > h2", has_text=t(lang, f"tab_{name}")).wait_for()
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", [*SIZES, pytest.param(NARROW, id="320")])
 @pytest.mark.parametrize("role", list(HOME))
 def test_home_shows_only_the_roles_sections(
     staff_page: Opener, role: str, size: dict[str, int]
@@ -157,6 +158,8 @@ def test_home_shows_only_the_roles_sections(
         open_section(page, lang, name)
         page.locator(".portal-view-body > *").first.wait_for()
         assert axe_violations(page) == [], (role, name)
+        wide = page.evaluate("() => document.documentElement.scrollWidth")
+        assert wide <= size["width"], (role, name, "the page scrolls sideways")
 
 
 def test_exact_english_labels_of_the_main_actions() -> None:
