@@ -614,3 +614,47 @@ def test_staff_pages_are_noindex_and_in_no_sitemap_or_search_index(stack: Stack,
     assert index["docs"] and not [d for d in index["docs"] if d["location"].startswith("staff/")]
     home = requests.get(f"{stack.site}/{prefix}", timeout=30).text
     assert "staff/" not in home  # not in the navigation
+
+
+def test_a_parent_without_an_account_gets_a_letter_from_the_search(
+    staff_page: Opener, stack: Stack
+) -> None:
+    never = {
+        "guardian_id": "gdn-rafael-pena",
+        "name": "Rafael Peña Ortiz",
+        "username": None,
+        "language": "es",
+        "state": "never_activated",
+        "students": ["Greg Student"],
+    }
+    letter = {
+        "guardian_id": never["guardian_id"],
+        "name": never["name"],
+        "language": "es",
+        "activation_key": "{E69293F4-1CB5-4E29-8F1E-EEF6FF3BB7F7}",
+        "activation_url": f"{stack.site}/es/parents/activate/",
+        "district_id": "JPRQQH",
+        "qr_svg": TINY_QR,
+        "students": ["Greg Student"],
+    }
+    lang = "vi"
+    page = staff_page(lang, WIDE, "school_admin")
+    answer(page, stack, "GET", "/staff/parents", {"parents": [never]})
+    asked = answer(
+        page, stack, "POST", "/staff/activation-letters", lambda _: (201, {"letters": [letter]})
+    )
+    open_section(page, lang, "parents")
+    page.get_by_label(t(lang, "find_parent")).fill("Peña")
+    page.get_by_role("button", name=t(lang, "find")).click()
+    row = page.locator("tr", has_text=never["name"])
+    row.locator(".portal-status", has_text=t(lang, "parent_state_never_activated")).wait_for()
+    assert row.get_by_role("button", name=t(lang, "reactivate")).count() == 0
+    row.get_by_role("button", name=t(lang, "letters_for_parent")).click()
+    shown = page.locator('.portal-letter[lang="es"]')
+    shown.wait_for()
+    assert asked[0].post_data_json == {"scope": "guardian", "id": "gdn-rafael-pena"}
+    spanish = yaml.safe_load((ROOT / "site/messages/es.yml").read_text(encoding="utf-8"))
+    assert spanish["staff"]["letter"]["steps_title"] in shown.inner_text()
+    assert letter["activation_key"] in shown.inner_text()
+    assert page.evaluate("() => window.printed") == 1
+    assert axe_violations(page) == []

@@ -81,6 +81,21 @@ function showLetters(found) {
   window.print();
 }
 
+/* Issue the keys of a scope (guardian, class, school) and show their letters, or say there
+ * is none to print. */
+export async function issueLetters(scope, id) {
+  const answer = await call("POST", "/staff/activation-letters", {
+    scope,
+    id: scope === "school" ? "" : id,
+  });
+  const found = answer.letters || [];
+  if (!found.length) {
+    announce(t("letters_none"), false);
+    return;
+  }
+  showLetters(found);
+}
+
 export function lettersView(body) {
   body.appendChild(h("p", { text: t("letters_intro") }));
   const flow = boxFlow(body, "letters");
@@ -104,18 +119,6 @@ export function lettersView(body) {
     target.input.toggleAttribute("data-optional", school);
   };
   scope.input.addEventListener("change", toggle);
-  const prepare = async () => {
-    const chosen = scope.input.value;
-    const answer = await call("POST", "/staff/activation-letters", {
-      scope: chosen,
-      id: chosen === "school" ? "" : target.input.value.trim(),
-    });
-    const found = answer.letters || [];
-    if (!found.length) {
-      announce(t("letters_none"), false);
-      return;
-    }
-    showLetters(found);
-  };
+  const prepare = () => issueLetters(scope.input.value, target.input.value.trim());
   flow.stepBox.appendChild(flow.form([scope.wrap, target.wrap], t("letters_prepare"), prepare, { errorControl: target.input }));
 }

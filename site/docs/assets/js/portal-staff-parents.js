@@ -5,6 +5,7 @@ import { call } from "./portal-app-call.js";
 import { announce, badge, nothing, table } from "./portal-app-ui.js";
 import { clear, h } from "./portal-dom.js";
 import { t } from "./portal-messages.js";
+import { issueLetters } from "./portal-staff-letters.js";
 import { actionButton, queryString, searchBox, shownOnce } from "./portal-staff-ui.js";
 
 const STATES = ["never_activated", "active", "disabled", "temporary_password"];
@@ -18,7 +19,9 @@ function stateBadge(state) {
 /* The actions the account's state allows. */
 function actions(parent, secretBox, again) {
   if (!parent.username) {
-    return "";
+    // No account yet: the guardian's activation letter, one click away.
+    const letter = () => issueLetters("guardian", parent.guardian_id);
+    return actionButton(t("letters_for_parent"), letter, { data: "letter" });
   }
   const path = `/staff/parents/${encodeURIComponent(parent.username)}`;
   const buttons = [];
