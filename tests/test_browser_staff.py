@@ -36,7 +36,8 @@ AXE = ROOT / "node_modules/axe-core/axe.min.js"
 
 def _labels(lang: str) -> dict[str, str]:
     data = yaml.safe_load((ROOT / "site/messages" / f"{lang}.yml").read_text(encoding="utf-8"))
-    return {**data["labels"], **data["staff"]["labels"], **data["staff"]["errors"]}
+    texts = [data["errors"], data["labels"], data["staff"]["errors"], data["staff"]["labels"]]
+    return {key: text for section in texts for key, text in section.items()}
 
 
 LABELS = {lang: _labels(lang) for lang in LANGUAGES}
@@ -657,4 +658,25 @@ def test_a_parent_without_an_account_gets_a_letter_from_the_search(
     assert spanish["staff"]["letter"]["steps_title"] in shown.inner_text()
     assert letter["activation_key"] in shown.inner_text()
     assert page.evaluate("() => window.printed") == 1
+    assert axe_violations(page) == []
+
+
+def test_a_family_session_is_not_a_staff_session(staff_page: Opener, stack: Stack) -> None:
+    password = demo_accounts(stack)["MinnieC"][1]
+    opened = requests.post(
+        f"{stack.api}/login", json={"username": "MinnieC", "password": password}, timeout=30
+    )
+    assert opened.status_code == 200, opened.text
+    lang = "es"
+    page = staff_page(lang, PHONE)
+    page.evaluate(
+        """(token) => sessionStorage.setItem('portal.session', JSON.stringify(
+            {token, role: 'parent', must_change_password: false}))""",
+        opened.json()["session_token"],
+    )
+    page.reload()
+    page.locator(".portal-error", has_text=t(lang, "forbidden")).wait_for()
+    assert page.locator(".portal-tabs").count() == 0
+    page.get_by_role("button", name=t(lang, "log_off")).click()
+    page.get_by_label(t(lang, "username"), exact=True).wait_for()  # the staff login again
     assert axe_violations(page) == []

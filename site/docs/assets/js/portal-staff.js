@@ -2,7 +2,7 @@
  * then a home that shows only what the staff member's role can do.
  * Mounts into <div class="portal-form" data-form="staff">. */
 import { errorBody } from "./portal-api.js";
-import { call, whenPasswordChangeRequired } from "./portal-app-call.js";
+import { call, logOff, whenPasswordChangeRequired } from "./portal-app-call.js";
 import { showRequiredPasswordChange } from "./portal-app-password.js";
 import { clear, h } from "./portal-dom.js";
 import { errorText, t } from "./portal-messages.js";
@@ -25,8 +25,11 @@ async function start() {
     return;
   }
   if (me.role !== "staff") {
+    // A family's session in this tab: say so, and offer to log off to log in as staff.
     const text = errorText({ error: "forbidden" });
+    const off = h("button", { type: "button", className: "portal-button", text: t("log_off"), onclick: logOff });
     clear(root).appendChild(h("p", { className: "portal-error", "aria-live": "polite", text }));
+    root.appendChild(h("p", null, off));
     return;
   }
   renderStaffHome(root, me);
