@@ -27,7 +27,7 @@ export function letterPage(letter) {
   const form = text.form || {};
   const params = {
     name: letter.name,
-    students: (letter.students || []).join(", "),
+    students: new Intl.ListFormat(lang, { type: "conjunction" }).format(letter.students || []),
     url: letter.activation_url,
     district_id: letter.district_id,
     field: form.activation_key,
