@@ -1,6 +1,7 @@
-"""The staff pages in tests: staff sessions through the real API, TOTP codes, and answers for
-the staff routes this branch's API does not have yet (Playwright's page.route, with the bodies
-of the staff API the three branches build against)."""
+"""The staff pages in tests: staff sessions through the real API, TOTP codes, answers for the
+staff routes this branch's API does not have yet (Playwright's page.route, with the bodies of
+the staff API the three branches build against), and the staff page opened in Chromium (the
+fixture `staff_page`: a test module imports staff_page_fixture to use it)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,16 @@ import json
 import re
 import struct
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 import requests
+import yaml
 
+from chalicelib.languages import LANGUAGES
+
+from . import ROOT
 from .stack import Stack, demo_accounts
 
 # The demo's staff accounts, by role (portal/demo: "demo." and the role without underscores).
@@ -95,3 +101,107 @@ def answer(
 
     page.route(pattern, handle)
     return seen
+
+
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+
+
+def _labels(lang: str) -> dict[str, str]:
+    data = yaml.safe_load((ROOT / "site/messages" / f"{lang}.yml").read_text(encoding="utf-8"))
+    texts = [data["errors"], data["labels"], data["staff"]["errors"], data["staff"]["labels"]]
+    return {key: text for section in texts for key, text in section.items()}
+
+
+LABELS = {lang: _labels(lang) for lang in LANGUAGES}
+PHONE = {"width": 390, "height": 844}
+WIDE = {"width": 1280, "height": 900}
+NARROW = {"width": 320, "height": 640}  # the smallest phones still in use
+MARCIA = {"last_name": "Student", "first_name": "Marcia", "student_id": "0234561"}
+TINY_QR = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4">'
+    '<path d="M0 0h2v2H0zM2 2h2v2H2z"/></svg>'
+)
+
+
+def t(lang: str, key: str, **params: str) -> str:
+    """A label of the staff page in a language, with its placeholders filled."""
+    text = LABELS[lang][key]
+    for name, value in params.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def staff_url(stack: Stack, lang: str) -> str:
+    """The staff page's address in a language."""
+    return f"{stack.site}/{'' if lang == 'en' else lang + '/'}staff/"
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's violations on the page as it is now."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))  # through DevTools: the CSP allows it
+    found = page.evaluate(
+        """async () => {
+            await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));
+            return (await axe.run(document)).violations.map(
+                v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+        }"""
+    )
+    return list(found)
+
+
+def search_answers(page: Any, stack: Stack) -> None:
+    """The routes the other branches add, answered as their API will."""
+    students = [{**MARCIA, "display_name": "Marcia A. Student", "grade": "03", "claimed": True}]
+    answer(page, stack, "GET", "/staff/students", {"students": students})
+    answer(page, stack, "GET", "/staff/audit", {"entries": []})
+    answer(page, stack, "GET", "/staff/accounts", {"accounts": []})
+
+
+Opener = Callable[..., Any]
+
+
+@pytest.fixture(name="staff_page")
+def staff_page_fixture(browser: Any, stack: Stack) -> Iterator[Opener]:
+    """open(lang, size, role=None): a staff page, logged in as the role's demo account if given."""
+    contexts: list[Any] = []
+    errors: list[str] = []
+
+    def open_page(lang: str, size: dict[str, int], role: str | None = None) -> Any:
+        context = browser.new_context(locale="en-US", viewport=size, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.set_default_timeout(15_000)
+        # window.print() is counted, not run: page.pdf() prints instead.
+        page.add_init_script("window.printed = 0; window.print = () => { window.printed += 1; };")
+        search_answers(page, stack)
+        page.goto(staff_url(stack, lang))
+        if role is not None:
+            body = staff_login(stack, role)
+            page.evaluate(
+                """(body) => sessionStorage.setItem('portal.session', JSON.stringify(
+                    {token: body.session_token, role: body.role, must_change_password: false}))""",
+                body,
+            )
+            page.reload()
+            page.locator(".portal-tabs").wait_for()
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert errors == [], errors
+
+
+def tab_names(page: Any) -> list[str]:
+    """The sections the home offers (their data-view)."""
+    return list(
+        page.locator(".portal-tabs button").evaluate_all("(b) => b.map(x => x.dataset.view)")
+    )
+
+
+def open_section(page: Any, lang: str, name: str) -> None:
+    """Click a section's button and wait for its heading."""
+    page.locator(f'.portal-tabs button[data-view="{name}"]').click()
+    page.locator(".portal-view > h2", has_text=t(lang, f"tab_{name}")).wait_for()
