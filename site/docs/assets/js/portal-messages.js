@@ -31,7 +31,7 @@ export const links = messages.links;
 export const letters = messages.letters;
 
 /* "{name}" placeholders replaced by params[name]; unknown ones stay as they are. */
-function fill(text, params) {
+export function fill(text, params) {
   return text.replace(/\{([a-z_]+)\}/g, (whole, name) =>
     params && Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
   );

@@ -7,18 +7,11 @@ import { call } from "./portal-app-call.js";
 import { announce, app } from "./portal-app-ui.js";
 import { clear, focusHeading, h } from "./portal-dom.js";
 import { field } from "./portal-fields.js";
-import { letters, t } from "./portal-messages.js";
+import { fill, letters, t } from "./portal-messages.js";
 import { qrImage } from "./portal-staff-login.js";
 import { boxFlow } from "./portal-staff-ui.js";
 
 const SCOPES = ["guardian", "class", "school"];
-
-/* "{name}" placeholders of a letter text. */
-function fill(text, params) {
-  return String(text || "").replace(/\{([a-z_]+)\}/g, (whole, name) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
-  );
-}
 
 /* One guardian's page, in the guardian's language (English when the page has no texts). */
 export function letterPage(letter) {
@@ -37,7 +30,7 @@ export function letterPage(letter) {
     verify_password: form.verify_password,
     create_account: form.create_account,
   };
-  const say = (key) => fill(text[key], params);
+  const say = (key) => fill(String(text[key] || ""), params);
   const steps = ["step_1", "step_2", "step_3", "step_4", "step_5"].map((key) => h("li", { text: say(key) }));
   return h("section", { className: "portal-letter", lang, "data-guardian": letter.guardian_id }, [
     h("h3", { text: say("title") }),
