@@ -91,14 +91,20 @@ export function accountsView(body) {
   redraw();
 }
 
-/* Every student claims the account again: only once the confirmation word is typed. */
+/* A word as a US keyboard types it: accents and Vietnamese marks dropped (Đ is D). */
+function plain(text) {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/Đ/g, "D").replace(/đ/g, "d").trim();
+}
+
+/* Every student claims the account again: only once the confirmation word is typed, in
+ * capitals, with or without its accents. */
 export function newYearView(body) {
   body.appendChild(h("p", { className: "portal-callout", text: t("new_year_intro") }));
   const flow = boxFlow(body, "new-year");
   const word = t("new_year_word");
   const typed = field({ name: "confirm", label: t("new_year_confirm", { word }), maxlength: 40, autocomplete: "off" });
   const reset = async (form) => {
-    if (typed.input.value.trim() !== word) {
+    if (plain(typed.input.value) !== plain(word)) {
       flow.message(t("new_year_mismatch", { word }), typed.input, true);
       return;
     }
