@@ -125,6 +125,16 @@ def merge_template(routes: dict[str, dict[str, bool]], site_origin: str) -> dict
                     "RetentionInDays": {"Ref": "LogRetentionDays"},
                 },
             },
+            # Keys the reset decoys (chalicelib/storage/secret.py); never leaves the account.
+            "DeploymentSecret": {
+                "Type": "AWS::SecretsManager::Secret",
+                "Properties": {
+                    "Name": iam.SECRET_NAME,
+                    "Description": "Keys what the API derives that must not be computable "
+                    "from outside (the password reset's decoy questions).",
+                    "GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True},
+                },
+            },
             "ApiHandlerRole": {
                 "Properties": {
                     "Policies": [{"PolicyName": "ApiHandlerRolePolicy", "PolicyDocument": policy}]
@@ -141,6 +151,7 @@ def merge_template(routes: dict[str, dict[str, bool]], site_origin: str) -> dict
                             "PORTAL_SITE_ORIGIN": ORIGIN,
                             "CLAIM_DELAY_HOURS": {"Ref": "ClaimDelayHours"},
                             "DISTRICT_TZ": {"Ref": "DistrictTimeZone"},
+                            "PORTAL_SECRET_ARN": {"Ref": "DeploymentSecret"},
                         }
                     },
                 },

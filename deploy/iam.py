@@ -74,6 +74,10 @@ ADMIN_CALLS = {
     "get_waiter",
 }
 LOG_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents"}
+# The deployment secret (chalicelib/storage/secret.py), created by the API stack under this name
+# (Secrets Manager appends six random characters to a secret's ARN).
+SECRET_NAME = "portal-deployment-secret"  # noqa: S105 (a name, not a secret)
+SECRET_ACTIONS = {"secretsmanager:GetSecretValue"}
 ANY_TABLE = "*"  # what a function that takes its table as a parameter may touch
 
 
@@ -327,6 +331,11 @@ def index_arns() -> list[str]:
     return [f"{table_arn(t.name)}/index/{i.name}" for t in schema.TABLES for i in t.indexes]
 
 
+def secret_arn() -> str:
+    """The stack's deployment secret, whatever suffix Secrets Manager gave it."""
+    return f"arn:aws:secretsmanager:*:*:secret:{SECRET_NAME}-*"
+
+
 def log_group_arn() -> str:
     """The function's log group and its streams."""
     return f"arn:aws:logs:*:*:log-group:/aws/lambda/{FUNCTION_NAME}:*"
@@ -359,6 +368,14 @@ def expected_policy() -> dict[str, Any]:
             {"Sid": "QueryIndexes", "Effect": "Allow", "Action": ["dynamodb:Query"],
              "Resource": queried}
         )  # fmt: skip
+    statements.append(
+        {
+            "Sid": "ReadDeploymentSecret",
+            "Effect": "Allow",
+            "Action": sorted(SECRET_ACTIONS),
+            "Resource": [secret_arn()],
+        }
+    )
     statements.append(
         {
             "Sid": "WriteOwnLogs",

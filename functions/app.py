@@ -21,12 +21,14 @@ from chalicelib import (
     login,
     lookups,
     me,
+    mfa,
     noticeboard,
     parents_admin,
     questions,
     reset,
     sessions,
     staff,
+    staff_accounts,
     storage,
 )
 from chalicelib.api import models
@@ -177,6 +179,29 @@ def login_password() -> dict[str, Any]:
     return login.login(data.username, data.password, ip())
 
 
+@app.route("/login/mfa", methods=["POST"], cors=CORS)
+@guarded
+def login_mfa() -> dict[str, Any]:
+    """Step three for administrators: a TOTP or recovery code; opens the session."""
+    data = body(models.MfaCode)
+    return mfa.login(data.mfa_token, data.code, ip())
+
+
+@app.route("/login/mfa/enroll", methods=["POST"], cors=CORS)
+@guarded
+def login_mfa_enroll() -> dict[str, Any]:
+    """An administrator's first login: the TOTP secret and its QR code."""
+    return mfa.enroll(body(models.MfaToken).mfa_token)
+
+
+@app.route("/login/mfa/confirm", methods=["POST"], cors=CORS)
+@guarded
+def login_mfa_confirm() -> dict[str, Any]:
+    """The first code from the app: enrollment saved, session opened, recovery codes shown once."""
+    data = body(models.MfaCode)
+    return mfa.confirm(data.mfa_token, data.code, ip())
+
+
 @app.route("/logout", methods=["POST"], cors=CORS)
 @guarded
 def logout() -> Response:
@@ -280,6 +305,37 @@ def students_reset_all() -> dict[str, Any]:
     caller = session()
     staff.require(caller, "district_admin")
     return {"status": "reset", "generation": staff.reset_all_students(caller.username)}
+
+
+@app.route("/staff/accounts", methods=["GET"], cors=CORS)
+@guarded
+def staff_account_list() -> dict[str, Any]:
+    """Every staff account (district_admin)."""
+    return {"accounts": staff_accounts.list_accounts(session())}
+
+
+@app.route("/staff/accounts", methods=["POST"], cors=CORS)
+@guarded
+def staff_account_create() -> Response:
+    """Add a staff account with a temporary password (district_admin)."""
+    caller = session()
+    data = body(models.StaffAccountCreate)
+    created = staff_accounts.create(caller, data.username, data.role, data.school, ip())
+    return json_response(created, 201)
+
+
+@app.route("/staff/accounts/{username}/disable", methods=["POST"], cors=CORS)
+@guarded
+def staff_account_disable(username: str) -> dict[str, Any]:
+    """Disable a staff account; its sessions end at once (district_admin)."""
+    return staff_accounts.disable(session(), username, ip())
+
+
+@app.route("/staff/accounts/{username}/mfa-reset", methods=["POST"], cors=CORS)
+@guarded
+def staff_account_mfa_reset(username: str) -> dict[str, Any]:
+    """Forget a staff member's authenticator app (district_admin)."""
+    return staff_accounts.reset_mfa(session(), username, ip())
 
 
 @app.route("/staff/parents/{username}/reactivate", methods=["POST"], cors=CORS)

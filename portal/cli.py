@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from chalicelib import staff
+from chalicelib import staff, staff_accounts
 from chalicelib.errors import DomainError, StorageUnavailable
 
 from .activation_keys import issue_keys
@@ -113,6 +113,37 @@ def staff_add(
         raise typer.Exit(1) from None
     console.print(f"Created {role} [bold]{username}[/]. Temporary password: {temporary}")
     console.print("It must be changed at the first login.")
+
+
+@staff_app.command("disable")
+def staff_disable(
+    username: str = typer.Argument(..., help="The staff member's login name."),
+) -> None:
+    """Disable a staff account: its sessions end at once and it can no longer log in."""
+    try:
+        target = staff_accounts.find(username)
+    except DomainError:
+        err.print(f"[red]No staff account is named {username}.[/]")
+        raise typer.Exit(1) from None
+    staff_accounts.disable_account(target, staff_accounts.cli_actor())
+    console.print(f"[green]✓[/] {target.username} is disabled; their sessions have ended.")
+
+
+@staff_app.command("mfa-reset")
+def staff_mfa_reset(
+    username: str = typer.Argument(..., help="The staff member's login name."),
+) -> None:
+    """Forget an administrator's authenticator app (lost phone): they enroll at the next login."""
+    try:
+        target = staff_accounts.find(username)
+    except DomainError:
+        err.print(f"[red]No staff account is named {username}.[/]")
+        raise typer.Exit(1) from None
+    staff_accounts.reset_account_mfa(target, staff_accounts.cli_actor())
+    console.print(
+        f"[green]✓[/] {target.username}'s authenticator is reset; they set up a new one"
+        " at their next login."
+    )
 
 
 @accounts_app.command("reset-all")

@@ -50,6 +50,7 @@ class Ctx:
     parent_token: str
     teacher_token: str
     admin_token: str
+    district_token: str
     claim_token: str  # live, with a password chosen
     activation_key: str  # live, of a guardian whose username is taken (so never used up)
     taken_username: str
@@ -62,6 +63,7 @@ class Ctx:
             "parent": self.parent_token,
             "teacher": self.teacher_token,
             "admin": self.admin_token,
+            "district": self.district_token,
         }[who]
 
 
@@ -164,6 +166,7 @@ def ctx(http: Http, dynamodb: str) -> Ctx:
         parent_token=parent_token,
         teacher_token=staff_session(http, "teacher", school=school),
         admin_token=staff_session(http, "school_admin", school=school),
+        district_token=staff_session(http, "district_admin", school=None),
         claim_token=claim_token,
         activation_key=activation.issue(second, "test"),
         taken_username=taken,
@@ -249,6 +252,18 @@ ENDPOINTS: dict[str, Endpoint] = {
         ),
         Endpoint("/staff/activation-keys", lambda c: {"guardian_id": "gdn-nobody"}, auth="admin"),
         Endpoint("/me/language", lambda c: {"language": "fr"}, auth="parent", method="PUT"),
+        Endpoint("/login/mfa", lambda c: {"mfa_token": FAKE_TOKEN, "code": "123456"}),
+        Endpoint("/login/mfa/enroll", lambda c: {"mfa_token": FAKE_TOKEN}),
+        Endpoint(
+            "/login/mfa/confirm", lambda c: {"mfa_token": FAKE_TOKEN, "code": "abcd-efgh-jkmn"}
+        ),
+        Endpoint(
+            "/staff/accounts",
+            # The school is not in the SIS: a valid body is refused, so nothing is ever created.
+            lambda c: {"username": "hostile.staff", "role": "teacher", "school": c.school},
+            auth="district",
+            optional=("school",),
+        ),
     )
 }
 # Field names of each body, as (dotted name, path into the body).
@@ -505,6 +520,7 @@ SAMPLE_CTX = Ctx(
     parent_token="",
     teacher_token="",
     admin_token="",
+    district_token="",
     claim_token="sample-claim-token",
     activation_key="{00000000-0000-0000-0000-000000000000}",
     taken_username="Sample1",

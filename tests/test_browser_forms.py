@@ -30,6 +30,7 @@ import yaml
 
 from chalicelib.languages import LANGUAGES
 
+from .support import mfa
 from .support.stack import Stack
 
 pytestmark = pytest.mark.browser
@@ -526,13 +527,10 @@ def test_a_temporary_password_is_changed_first(
     assert created.status_code == 201, created.text
     demo = json.loads((district.data_dir / "demo-accounts.json").read_text(encoding="utf-8"))
     admin = next(row for row in demo if row[1] == "demo.schooladmin")
-    staff = requests.post(
-        f"{district.api}/login", json={"username": admin[1], "password": admin[2]}, timeout=30
-    )
-    assert staff.status_code == 200, staff.text
+    staff = mfa.login(district.api, admin[1], admin[2])
     issued = requests.post(
         f"{district.api}/staff/parents/SamE/temporary-password",
-        headers={"Authorization": f"Bearer {staff.json()['session_token']}"},
+        headers={"Authorization": f"Bearer {staff['session_token']}"},
         timeout=30,
     )
     assert issued.status_code == 200, issued.text

@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from .support import mfa
 from .support.stack import demo_accounts
 
 SPEC = Path(__file__).resolve().parents[1] / "functions" / "openapi.yaml"
@@ -76,13 +77,8 @@ class Target:
     statuses: dict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
 
     def login(self, username: str) -> str:
-        response = self.http.post(
-            f"{self.api}/login",
-            json={"username": username, "password": self.passwords[username]},
-            timeout=15,
-        )
-        assert response.status_code == 200, response.text
-        return response.json()["session_token"]
+        answer = mfa.login(self.api, username, self.passwords[username], self.http)
+        return str(answer["session_token"])
 
 
 def caller(path: str, method: str) -> str | None:

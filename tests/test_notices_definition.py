@@ -87,6 +87,10 @@ def test_the_2021_window_that_ends_before_it_starts() -> None:
         ({"audience": "school:"}, "audience: 'school:' must be"),
         ({"id": "Back To School"}, "id: 'Back To School' must be lower-case letters"),
         ({"sender": {"name": "A", "email": "nope"}}, "sender.email: 'nope' is not an email"),
+        (
+            {"sender": {"name": {"en": "Office", "fr": "Service"}, "email": "a@b.org"}},
+            "sender.name: give a name for each of en, fr, es, vi",
+        ),
     ],
 )
 def test_each_problem_names_the_field_and_value(changes: dict[str, Any], expected: str) -> None:

@@ -107,7 +107,10 @@ def test_send_to_a_generated_district_through_the_real_smtp_server(
             DEADLINE[lang] in text and DEADLINE[lang] in message.get_body(("html",)).get_content()
         )
         assert message["Message-ID"] == mailer.message_id(first.id, to, lang, "district.example")
-        assert message["From"] == "Office of Communications <notices@district.example>"
+        # The sender's name in the reader's language (RFC 2047-decoded by the parser).
+        assert first.sender is not None
+        assert message["From"].addresses[0].display_name == first.sender.name_in(lang)
+        assert message["From"].addresses[0].addr_spec == "notices@district.example"
         assert message["X-Envelope-To"] == to
     counts, _ = status(first.id)
     assert counts.total("sent") == len(recipients) and counts.total("in_doubt") == 0

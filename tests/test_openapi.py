@@ -29,6 +29,7 @@ from .support.openapi import METHODS, SPEC_PATH, conform, load_spec, resolve
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "portal" / "demo" / "sis"
 PARENT_PASSWORD = "Lantern-orchard-velvet-81"
+DEMO_SCHOOL = "mcgarrah-es"  # a school of the demo export the run imports
 _tags = itertools.count(1)
 
 
@@ -828,6 +829,7 @@ def test_staff_tickets(checked: CheckedClient, world: World) -> None:
     parent = world.tokens["parent"]
     staff_profile = expect(send(checked, "GET", "/me", token=teacher), 200)
     assert staff_profile["role"] == "staff" and staff_profile["students"] == []
+    assert staff_profile["staff_role"] == "teacher" and staff_profile["school"] == world.school
     expect(send(checked, "GET", "/students", token=teacher), 200)
     expect(send(checked, "GET", f"/students/{world.student}/grades", token=teacher), 404)
     expect(send(checked, "GET", "/household", token=teacher), 200)
@@ -888,6 +890,59 @@ def test_staff_tickets(checked: CheckedClient, world: World) -> None:
     expect(send(checked, "POST", "/staff/students/reset-all"), 401, "session_invalid")
     generation = expect(send(checked, "POST", "/staff/students/reset-all", token=district), 200)
     assert generation["status"] == "reset"
+
+
+def test_staff_mfa_and_accounts(checked: CheckedClient, world: World) -> None:
+    teacher = world.staff.get("teacher") or staff_session(checked, "teacher", school=world.school)
+    district = staff_session(checked, "district_admin")  # enrolls: enroll and confirm answer 200
+    bogus = {"mfa_token": "not-a-token", "code": "123456"}
+    expect(send(checked, "POST", "/login/mfa", bogus), 401, "mfa_token_invalid")
+    expect(send(checked, "POST", "/login/mfa/enroll", {"mfa_token": "x"}), 401, "mfa_token_invalid")
+    expect(send(checked, "POST", "/login/mfa/confirm", bogus), 401, "mfa_token_invalid")
+    expect(send(checked, "POST", "/login/mfa", {"mfa_token": "x"}), 400, "invalid_request")
+
+    expect(send(checked, "GET", "/staff/accounts", token=teacher), 403, "forbidden")
+    expect(send(checked, "GET", "/staff/accounts"), 401, "session_invalid")
+    listed = expect(send(checked, "GET", "/staff/accounts", token=district), 200)
+    assert listed["accounts"]
+    name = f"oa.principal.{world.tag}"
+    new = {"username": name, "role": "school_admin", "school": DEMO_SCHOOL}
+    expect(send(checked, "POST", "/staff/accounts", new, teacher), 403, "forbidden")
+    bad_school = {**new, "school": "org-nowhere"}
+    expect(send(checked, "POST", "/staff/accounts", bad_school, district), 400, "invalid_request")
+    created = expect(send(checked, "POST", "/staff/accounts", new, district), 201)
+    assert created["username"] == name and created["temporary_password"]
+    expect(send(checked, "POST", "/staff/accounts", new, district), 409, "username_taken")
+    first = expect(
+        send(
+            checked, "POST", "/login", {"username": name, "password": created["temporary_password"]}
+        ),
+        200,
+    )
+    assert first["mfa_required"] is True and first["enrolled"] is False
+    enrolled = expect(
+        send(checked, "POST", "/login/mfa/enroll", {"mfa_token": first["mfa_token"]}), 200
+    )
+    wrong = {"mfa_token": first["mfa_token"], "code": _not_now(enrolled["secret"])}
+    expect(send(checked, "POST", "/login/mfa/confirm", wrong), 401, "mfa_failed")
+
+    for action in ("mfa-reset", "disable"):
+        path = f"/staff/accounts/{name}/{action}"
+        expect(send(checked, "POST", path, token=teacher), 403, "forbidden")
+        expect(
+            send(checked, "POST", f"/staff/accounts/nobody-{world.tag}/{action}", token=district),
+            404,
+        )
+        expect(send(checked, "POST", path, token=district), 200)
+
+
+def _not_now(secret: str) -> str:
+    """A 6-digit code that is no TOTP code of the secret around now."""
+    import pyotp
+
+    totp = pyotp.TOTP(secret)
+    valid = {totp.at(clock.now() + drift) for drift in (-30, 0, 30)}
+    return next(c for c in ("000000", "111111", "222222", "333333") if c not in valid)
 
 
 def test_every_operation_was_exercised(checked: CheckedClient) -> None:

@@ -120,10 +120,12 @@ def test_role_policy_is_least_privilege(built: dict[str, Any]) -> None:
             assert "${AWS::Region}" in text and "${AWS::AccountId}" in text, statement
             if "dynamodb" in text:
                 assert "table/portal-" in text and "*" not in text, statement
+            elif "secretsmanager" in text:  # the stack's own secret, nothing else
+                assert f"secret:{iam.SECRET_NAME}-*" in text, statement
             else:  # log streams of the function's own log group are named at run time
                 assert f"log-group:/aws/lambda/{iam.FUNCTION_NAME}:*" in text, statement
     need = iam.required_actions()
-    assert actions == need.sis | need.service | iam.LOG_ACTIONS
+    assert actions == need.sis | need.service | iam.LOG_ACTIONS | iam.SECRET_ACTIONS
     assert not actions & {"ses:SendEmail", "ses:SendRawEmail"}, "the API sends no mail"
     for cli_only in ("CreateTable", "DeleteTable", "UpdateTable", "UpdateTimeToLive", "Scan"):
         assert f"dynamodb:{cli_only}" not in actions
@@ -232,7 +234,7 @@ def _pins(path: Path) -> dict[str, str]:
 def test_lambda_requirements_are_runtime_only() -> None:
     wanted = (ROOT / "functions" / "requirements.in").read_text(encoding="utf-8").splitlines()
     names = {line.strip().lower() for line in wanted if line.strip() and not line.startswith("#")}
-    assert names == {"argon2-cffi", "pydantic"}
+    assert names == {"argon2-cffi", "pydantic", "pyotp", "segno"}
     pinned = _pins(ROOT / "functions" / "requirements.txt")
     assert names <= set(pinned)
     for name in ("boto3", "botocore", "babel", "weasyprint", "mkdocs", "typer", "chalice"):

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from chalicelib import activation, clock, noticeboard
+from chalicelib import activation, clock, limits, noticeboard
+from chalicelib.errors import InvalidRequest
+from chalicelib.storage import activation_keys as stored_keys
 
 from .support.api import Concurrently, body
 from .support.demo import DEMO, PARENT_PASSWORD, drop_link, import_demo, parent
@@ -118,8 +120,14 @@ def test_parent_lockout_and_reactivation(api: Any, demo: None) -> None:
             post(api, "/login", {"username": "minniec", "password": "wrong-one-1"}).status_code
             == 401
         )
+    # After 5 failures every name waits (issue 15, M2); then the right password tells a parent
+    # that the school must reactivate the account, and a wrong one still says nothing more.
+    waiting = post(api, "/login", {"username": "MinnieC", "password": PARENT_PASSWORD})
+    assert waiting.status_code == 429
+    clock.advance(body(waiting)["retry_after"])
     right = post(api, "/login", {"username": "MinnieC", "password": PARENT_PASSWORD})
     assert right.status_code == 423 and body(right)["error"] == "account_disabled"
+    clock.advance(limits.MAX_WAIT_S)
     assert post(api, "/login", {"username": "MinnieC", "password": "x-wrong-2"}).status_code == 401
     teacher = staff_session(api, "teacher", school="mcgarrah-es")
     assert post(api, "/staff/parents/MinnieC/reactivate", {}, teacher).status_code == 403
@@ -347,3 +355,35 @@ def test_students_see_only_themselves(api: Any, demo: None) -> None:
     assert [s["student_id"] for s in body(get(api, "/students", token))["students"]] == ["0234561"]
     assert get(api, "/students/0234561/schedule", token).status_code == 200
     assert get(api, "/students/0123456/schedule", token).status_code == 404
+
+
+def test_a_guardian_with_an_account_gets_no_key_and_old_keys_tell_nothing(
+    api: Any, demo: None
+) -> None:
+    """Issue 15, I1: a key for a guardian who has an account would check as valid and answer
+    username_taken for any name typed. Now none is issued, and one issued before says it is
+    invalid, whatever username comes with it."""
+    parent(api, "gdn-donald-clayton", "DonaldC")
+    with pytest.raises(InvalidRequest):
+        activation.issue("gdn-donald-clayton", "test")
+    legacy = activation.new_key()  # as issued before this rule, straight into storage
+    stored_keys.issue(
+        activation._key_id(activation.normal_form(legacy) or ""),
+        "gdn-donald-clayton",
+        int(clock.now()) + activation.KEY_LIFETIME_S,
+    )
+    check = post(api, "/activation/check", {"activation_key": legacy})
+    unknown = post(api, "/activation/check", {"activation_key": activation.new_key()})
+    assert check.status_code == 404 and check.body == unknown.body
+    for username in ("DonaldC", "SomebodyNew", "x"):
+        created = post(
+            api,
+            "/activation/account",
+            {
+                "activation_key": legacy,
+                "username": username,
+                "password": PARENT_PASSWORD,
+                "password_confirm": PARENT_PASSWORD,
+            },
+        )
+        assert created.status_code == 404 and created.body == unknown.body

@@ -200,6 +200,34 @@ def test_common_passwords_rejected_in_any_case(password: str) -> None:
 
 @pytest.mark.parametrize(
     "password",
+    [
+        "ｐａｓｓｗｏｒｄ１",  # fullwidth letters and digit (issue 15, I2)
+        "pass\u200bword1",  # a zero-width space inside
+        "pass\u2060word\ufeff1",  # word joiner and BOM
+        "PASS WORD 1",  # spaces inside a common password
+        " " * 12,  # only spaces
+        "\u3000" * 10,  # only ideographic spaces
+        "\u200b" * 9,  # only zero-width spaces
+    ],
+)
+def test_disguised_and_blank_passwords_are_common(password: str) -> None:
+    assert rejection(password) == "password_too_common"
+
+
+@pytest.mark.parametrize(
+    ("personal", "password"),
+    [
+        (("Maria",), "ｍａｒｉａ2024!!"),  # fullwidth
+        (("Maria",), "ma\u200bria2024!!"),  # zero-width space
+        (("0123456",), "x０１２３４５６y"),  # fullwidth digits
+    ],
+)
+def test_disguised_personal_info(personal: tuple[str, ...], password: str) -> None:
+    assert rejection(password, personal=personal) == "password_contains_personal_info"
+
+
+@pytest.mark.parametrize(
+    "password",
     ["lowercaseonly", "purplemonkeydishwasher", "90817263545", "!@#$%^&*()_+", "zqxwvbnm"],
 )
 def test_no_composition_rules(password: str) -> None:

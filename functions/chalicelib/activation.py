@@ -9,7 +9,14 @@ from typing import Any
 
 from . import audit, clock, identity, limits, passwords, sis, tokens
 from .account import Account
-from .errors import AccountChanged, DomainError, StorageUnavailable, TokenGone, UsernameTaken
+from .errors import (
+    AccountChanged,
+    DomainError,
+    InvalidRequest,
+    StorageUnavailable,
+    TokenGone,
+    UsernameTaken,
+)
 from .storage import accounts as stored_accounts
 from .storage import activation_keys as stored_keys
 
@@ -50,6 +57,11 @@ def issue(guardian_id: str, actor: str) -> str:
     guardian = sis.get_guardian(guardian_id)
     if guardian is None or not guardian.active:
         raise ActivationKeyInvalid("No active guardian has this id.")
+    if has_account(guardian_id):  # a key could never be used (issue 15, I1)
+        raise InvalidRequest(
+            "This guardian already has an account: reactivate it or set a temporary password.",
+            field="guardian_id",
+        )
     key = new_key()
     stored_keys.issue(
         _key_id(normal_form(key) or ""), guardian_id, int(clock.now()) + KEY_LIFETIME_S
@@ -80,6 +92,10 @@ def _live(key: object) -> dict[str, Any]:
         raise ActivationKeyInvalid()  # unknown, used, revoked or expired: one answer
     guardian = sis.get_guardian(item["guardian_id"])
     if guardian is None or not guardian.active:
+        raise ActivationKeyInvalid()
+    # A key whose guardian has an account meanwhile can never be used: saying so now keeps it
+    # from answering username_taken for every name typed (an open-ended oracle).
+    if has_account(guardian.guardian_id):
         raise ActivationKeyInvalid()
     return item
 

@@ -16,6 +16,12 @@ def record(actor: str, action: str, target: str, **details: Any) -> None:
     events.append(events.audit_record(stamp[:10], now, values))
 
 
+def record_by(actor: dict[str, Any], action: str, target: str, **details: Any) -> None:
+    """Append a successful action by `actor` ({"staff", "role", "school", "ip"})."""
+    who = {k: v for k, v in actor.items() if k != "staff"}
+    record(str(actor["staff"]), action, target, result="ok", **who, **details)
+
+
 def day(date_iso: str) -> list[dict[str, Any]]:
     """Every action of one day (YYYY-MM-DD), newest first."""
     return events.audit_day(date_iso, limit=1000)

@@ -29,6 +29,8 @@ class Settings:
     district_name: str
     district_app_id: str
     aws_region: str
+    secret_arn: str | None  # AWS: the stack's Secrets Manager secret (PORTAL_SECRET_ARN)
+    secret_file: str  # locally: created once in the data directory (PORTAL_SECRET_FILE)
 
 
 def _int(name: str, default: int) -> int:
@@ -80,6 +82,9 @@ def load() -> Settings:
         district_name=os.environ.get("DISTRICT_NAME", "Clayton County Public Schools"),
         district_app_id=os.environ.get("DISTRICT_APP_ID", "JPRQQH"),
         aws_region=os.environ.get("AWS_REGION", os.environ.get("AWS_DEFAULT_REGION", "us-east-1")),
+        secret_arn=os.environ.get("PORTAL_SECRET_ARN", "").strip() or None,
+        secret_file=os.environ.get("PORTAL_SECRET_FILE", "").strip()
+        or os.path.join(os.environ.get("PORTAL_DATA_DIR", ".data"), "deployment.secret"),
     )
 
 

@@ -18,7 +18,7 @@ class WrongCurrentPassword(DomainError):
 
 
 def profile(session: Session) -> dict[str, Any]:
-    """Username, role, display name, language and (for families) the students in view."""
+    """Username, role, display name, language, students in view; for staff their role and school."""
     account = session.account
     holder = sis.holder_of(account)
     if account.role == "student":
@@ -32,17 +32,16 @@ def profile(session: Session) -> dict[str, Any]:
     else:
         students = []
     name = " ".join(sis.names_of(holder)) if account.role != "staff" else account.username
-    profile: dict[str, Any] = {
+    found: dict[str, Any] = {
         "username": account.username,
         "role": account.role,
         "display_name": name,
         "language": language_of(account, holder),
         "students": students,
     }
-    if account.role == "staff":
-        # The staff page shows only what the role can do, and a school's work only with a school.
-        profile.update(staff_role=account.staff_role, school=account.school)
-    return profile
+    if account.role == "staff":  # the staff pages show only what this role may do
+        found.update(staff_role=account.staff_role, school=account.school)
+    return found
 
 
 def language_of(account: Account, holder: sis.Student | sis.Guardian | None = None) -> str:

@@ -106,6 +106,13 @@ def dummy_verify(s: str) -> None:
     verify_secret(_dummy_hash(), s)
 
 
+def skeleton(s: str) -> str:
+    """What a guesser compares: compatibility forms folded (fullwidth "ｐ" is "p"), case folded,
+    invisible format characters (zero-width space, joiners) and white space dropped."""
+    folded = unicodedata.normalize("NFKC", s).casefold()
+    return "".join(c for c in folded if not c.isspace() and unicodedata.category(c) != "Cf")
+
+
 @cache
 def common_passwords() -> frozenset[str]:
     """The 10,000 most common passwords in lower case, read once per process."""
@@ -114,9 +121,11 @@ def common_passwords() -> frozenset[str]:
 
 
 def is_common(password: str) -> bool:
-    """Tell whether the password is one of the 10,000 most common, ignoring case."""
-    # lower() rather than casefold(): the list itself was lower-cased with lower().
-    return _nfc(password).lower() in common_passwords()
+    """Tell whether the password is one of the 10,000 most common (ignoring case, width and
+    invisible characters), or nothing but spaces and invisible characters."""
+    # lower() rather than casefold() for the list itself, which was lower-cased with lower().
+    bare = skeleton(password)
+    return _nfc(password).lower() in common_passwords() or bare in common_passwords() or not bare
 
 
 def _personal_fragments(personal: Iterable[str]) -> set[str]:
@@ -125,7 +134,7 @@ def _personal_fragments(personal: Iterable[str]) -> set[str]:
     for value in personal:
         if not value:
             continue
-        folded = _nfc(value).strip().casefold()
+        folded = unicodedata.normalize("NFKC", value).strip().casefold()
         words = [w for w in _WORD_SEPARATORS.split(folded) if w]
         for candidate in (folded, "".join(words), *words):
             if len(candidate) >= MIN_PERSONAL_LENGTH:
@@ -134,9 +143,10 @@ def _personal_fragments(personal: Iterable[str]) -> set[str]:
 
 
 def contains_personal_info(password: str, personal: Iterable[str]) -> bool:
-    """Tell whether the password contains a name, ID or username, ignoring case."""
-    folded = _nfc(password).casefold()
-    return any(fragment in folded for fragment in _personal_fragments(personal))
+    """Tell whether the password contains a name, ID or username, ignoring case, width and
+    invisible characters."""
+    folded, bare = _nfc(password).casefold(), skeleton(password)
+    return any(f in folded or skeleton(f) in bare for f in _personal_fragments(personal))
 
 
 def check_password(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 from typing import Any
 
 from . import identity, limits, passwords, questions, sis, tokens
 from .account import Account
 from .errors import AccountChanged, DomainError, InvalidRequest, TokenGone
 from .storage import accounts as stored_accounts
+from .storage import secret
 from .storage import tokens as stored_tokens
 
 RESET_LIFETIME_S = 15 * 60
@@ -45,8 +47,13 @@ def start(username: str, lang: str) -> dict[str, Any]:
 
 
 def decoy_questions(key: str) -> list[int]:
-    """Three question ids derived from the username, the same on every try."""
-    seed = hashlib.sha256(f"reset-decoy:{key}".encode()).digest()
+    """Three question ids derived from the username, the same on every try.
+
+    Keyed with the deployment's secret: without it nobody can compute an unknown username's
+    decoy and tell it from the questions a real student chose (issue 15, M1).
+    """
+    message = f"reset-decoy:{key}".encode()
+    seed = hmac.new(secret.deployment_secret(), message, hashlib.sha256).digest()
     pool = list(questions.QUESTION_IDS)
     chosen = []
     for byte in seed:

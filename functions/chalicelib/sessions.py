@@ -1,4 +1,4 @@
-"""Sessions: 60 minutes idle, 12 hours in all, ended by any change to the account (S6)."""
+"""Sessions: 60 minutes idle (staff 15), 12 hours in all, ended by any account change (S6)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from .errors import DomainError
 from .storage import accounts as stored_accounts
 
 IDLE_TIMEOUT_S = 60 * 60
+# Staff sessions reach other people's accounts: an unattended school computer must not keep
+# one open for an hour (QUALITY S6).
+STAFF_IDLE_TIMEOUT_S = 15 * 60
 ABSOLUTE_TIMEOUT_S = 12 * 60 * 60
 # Writing last_seen on every call would double the cost of each request; a minute of slack
 # on a 60-minute idle timeout is harmless.
@@ -60,6 +63,21 @@ def new(account: Account) -> tuple[str, dict[str, Any]]:
     )
 
 
+def idle_timeout(role: str) -> int:
+    """Seconds a session of this role may sit idle before it ends."""
+    return STAFF_IDLE_TIMEOUT_S if role == "staff" else IDLE_TIMEOUT_S
+
+
+def login_body(token: str, account: Account) -> dict[str, Any]:
+    """What a successful login answers (CONTRACT.md), whichever step opened the session."""
+    return {
+        "session_token": token,
+        "role": account.role,
+        "must_change_password": account.must_change_password,
+        "idle_timeout_s": idle_timeout(account.role),
+    }
+
+
 def authenticate(authorization: str | None, *, allow_password_change: bool = False) -> Session:
     """The session named by an `Authorization: Bearer` header, or SessionInvalid."""
     token = _bearer(authorization)
@@ -67,7 +85,7 @@ def authenticate(authorization: str | None, *, allow_password_change: bool = Fal
     if item is None or token is None:
         raise SessionInvalid()
     now = int(clock.now())
-    if now - int(item["last_seen"]) > IDLE_TIMEOUT_S:
+    if now - int(item["last_seen"]) > idle_timeout(str(item["role"])):
         tokens.revoke("session", token)
         raise SessionInvalid()
     account, generation = stored_accounts.with_generation(item["username"])

@@ -41,8 +41,13 @@ def temporary_password() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(16))
 
 
-def add_staff(username: str, role: str, school: str | None) -> str:
-    """Create a staff account with a temporary password; return that password."""
+def add_staff(
+    username: str, role: str, school: str | None, actor: dict[str, Any] | None = None
+) -> str:
+    """Create a staff account with a temporary password; return that password.
+
+    `actor` is who adds it ({"staff", "role", "school", "ip"}); an operator's CLI by default.
+    """
     if not STAFF_USERNAME.fullmatch(username) or identity.is_student_username(username):
         raise InvalidRequest(
             "Staff usernames are 3–64 letters, digits, dots, dashes or underscores, starting"
@@ -57,12 +62,13 @@ def add_staff(username: str, role: str, school: str | None) -> str:
     account = Account(
         key=identity.username_key(username),
         role="staff",
+        display_username=username,
         staff_role=role,
         school=school if role != "district_admin" else None,
         created_at=clock.iso(clock.now()),
     ).first_password(passwords.hash_secret(secret), temporary=True)
     stored_accounts.create(account)
-    audit.record("cli", "staff_add", account.key, role=role)
+    audit.record_by(actor or {"staff": "cli"}, "staff_add", account.key, new_role=role)
     return secret
 
 

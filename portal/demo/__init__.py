@@ -8,7 +8,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from chalicelib import activation, claim, clock, passwords, sis, staff
+from chalicelib import activation, claim, clock, mfa, passwords, sis, staff
 from chalicelib.storage import accounts as stored_accounts
 
 from .. import paths
@@ -61,7 +61,10 @@ def load() -> list[Account]:
         name = f"demo.{role.replace('_', '')}"
         staff.add_staff(name, role, None if role == "district_admin" else STAFF_SCHOOL)
         _set_known_password(name, password)
-        accounts.append((f"Staff: {role.replace('_', ' ')}", name, password))
+        who = f"Staff: {role.replace('_', ' ')}"
+        if role in mfa.MFA_ROLES:
+            who += " (sets up an authenticator app at the first login)"
+        accounts.append((who, name, password))
 
     saved.parent.mkdir(parents=True, exist_ok=True)
     saved.write_text(json.dumps(accounts, ensure_ascii=False, indent=1))

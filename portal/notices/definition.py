@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter,
 
 from chalicelib import school_year as school_years
 from chalicelib.config import settings
+from chalicelib.languages import LANGUAGES
 
 NOTICE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")  # as chalicelib.noticeboard accepts
 SCHOOL_YEAR = re.compile(r"(\d{4})-(\d{4})")
@@ -90,12 +91,25 @@ class Links(BaseModel):
     expectations: Url
 
 
+def _names(value: Any) -> Any:
+    """One name for every language, or one per language (all four: a reader sees their own)."""
+    if isinstance(value, dict):
+        if sorted(value) != sorted(LANGUAGES):
+            raise ValueError(f"give a name for each of {', '.join(LANGUAGES)}")
+        return {lang: _text(text) for lang, text in value.items()}
+    return _text(value)
+
+
 class Sender(BaseModel):
     """Who the email comes from."""
 
     model_config = STRICT
-    name: Text
+    name: Annotated[str | dict[str, str], BeforeValidator(_names)]
     email: Email
+
+    def name_in(self, lang: str) -> str:
+        """The sender's name as a reader of `lang` sees it in the From line."""
+        return self.name[lang] if isinstance(self.name, dict) else self.name
 
 
 class Definition(BaseModel):

@@ -33,6 +33,7 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.config import settings
 from chalicelib.errors import StorageUnavailable, WriteConflict
+from chalicelib.languages import LANGUAGES
 from chalicelib.storage import deliveries
 
 from .audience import Audience
@@ -87,7 +88,7 @@ class Run:
     todo: deque[Task]
     stop: threading.Event
     bucket: TokenBucket
-    from_header: str
+    from_header: dict[str, str]  # per language: the sender's name in the reader's language
     sender: str
     domain: str
     progress: Callable[[int], object]
@@ -163,7 +164,7 @@ class Run:
         """The full MIME message for one recipient."""
         msg_id = self.message_id(r)
         return mime(self.renderer.message(r), lang=r.lang, to=r.address, msg_id=msg_id,
-                    from_header=self.from_header, notice_id=self.notice.id)  # fmt: skip
+                    from_header=self.from_header[r.lang], notice_id=self.notice.id)  # fmt: skip
 
     def next_claim(self, task_done: bool) -> Task | None:
         """After a worker took one answer: the next task to claim, if any (counts kept here)."""
@@ -279,14 +280,18 @@ def send(
     renderer = renderer or Renderer(notice)
     tasks, tally, no_address, recipients = plan(notice, dry_run, audience)
     given = notice.sender
-    from_header, sender = sender_of(given.name if given else None, given.email if given else None)
+    from_header = {
+        lang: sender_of(given.name_in(lang) if given else None, given.email if given else None)[0]
+        for lang in LANGUAGES
+    }
+    sender = sender_of(None, given.email if given else None)[1]
     domain = sender.rsplit("@", 1)[1]
     started(len(tasks))
     if dry_run:  # render every message (any error shows now) and count; send and write nothing
         for task in tasks:
             r = task.recipient
             msg_id = message_id(notice.id, r.address, r.lang, domain)
-            mime(renderer.message(r), lang=r.lang, to=r.address, from_header=from_header,
+            mime(renderer.message(r), lang=r.lang, to=r.address, from_header=from_header[r.lang],
                  msg_id=msg_id, notice_id=notice.id)  # fmt: skip
             tally.add(r.lang, "sent")
             progress(1)

@@ -65,13 +65,21 @@ def set_active(student_id: str, active: bool) -> None:
 
 
 def staff_session(api: Any, role: str, school: str | None = "org-babb") -> str:
-    """Create a staff account, change its temporary password, and return a session token."""
+    """Create a staff account, change its temporary password, and return a session token.
+
+    School and district admins pass the MFA step: they enroll at the first login.
+    """
+    return staff_account(api, role, school)[1]
+
+
+def staff_account(api: Any, role: str, school: str | None = "org-babb") -> tuple[str, str, str]:
+    """A new staff member past the first login: (username, session token, TOTP secret or "")."""
     from chalicelib import staff
 
     username = f"{role.replace('_', '')}{next(_ids)}x"
     temporary = staff.add_staff(username, role, school if role != "district_admin" else None)
-    token = login(api, username, temporary)["session_token"]
-    new_password = "Blue-river-staff-2026"
+    first, secret = staff_login(api, username, temporary)
+    new_password = STAFF_PASSWORD
     response = post(
         api,
         "/me/password",
@@ -80,10 +88,53 @@ def staff_session(api: Any, role: str, school: str | None = "org-babb") -> str:
             "new_password": new_password,
             "new_password_confirm": new_password,
         },
-        token,
+        first["session_token"],
     )
     assert response.status_code == 204, response.body
-    return login(api, username, new_password)["session_token"]
+    return username, staff_login(api, username, new_password, secret)[0]["session_token"], secret
+
+
+STAFF_PASSWORD = "Blue-river-staff-2026"  # noqa: S105 - test data
+
+
+def staff_login(
+    api: Any, username: str, password: str, secret: str = ""
+) -> tuple[dict[str, Any], str]:
+    """Log a staff member in, through the MFA step for admins: (login body, TOTP secret)."""
+    import json
+
+    answer = login(api, username, password)
+    if not answer.get("mfa_required"):
+        return answer, secret
+    token = answer["mfa_token"]
+    if not answer["enrolled"]:
+        enrolled = post(api, "/login/mfa/enroll", {"mfa_token": token})
+        assert enrolled.status_code == 200, enrolled.body
+        secret = json.loads(enrolled.body)["secret"]
+        done = post(api, "/login/mfa/confirm", {"mfa_token": token, "code": totp_code(secret)})
+    else:
+        done = post(api, "/login/mfa", {"mfa_token": token, "code": totp_code(secret)})
+    assert done.status_code == 200, done.body
+    return json.loads(done.body), secret
+
+
+_last_step: dict[str, int] = {}
+
+
+def totp_code(secret: str) -> str:
+    """A TOTP code of a time step not used yet with this secret (a code works only once).
+
+    The next step's code is accepted (one step of drift); past that the test clock moves on.
+    """
+    import pyotp
+
+    current = int(clock.now()) // 30
+    step = max(current, _last_step.get(secret, -1) + 1)
+    if step > current + 1:
+        clock.advance((step - current) * 30)
+        step = int(clock.now()) // 30
+    _last_step[secret] = step
+    return str(pyotp.TOTP(secret).at(step * 30))
 
 
 def post(api: Any, path: str, payload: Any, token: str | None = None, **headers: str) -> Any:

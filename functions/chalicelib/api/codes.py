@@ -32,6 +32,10 @@ ERRORS: dict[str, tuple[int, str]] = {
     "username_invalid": (400, "Use 3 to 30 letters and digits, not only digits."),
     "username_taken": (409, "This username is already taken."),
     "forbidden": (403, "You are not allowed to do this."),
+    "mfa_failed": (401, "This code is not valid. Check your authenticator app and try again."),
+    "mfa_token_invalid": (401, "Your login has expired. Please log in again."),
+    "mfa_enrollment_required": (409, "Set up your authenticator app first."),
+    "mfa_already_enrolled": (409, "An authenticator app is already set up for this account."),
 }
 
 

@@ -64,6 +64,19 @@ class Login(Body):
     password: Secret
 
 
+class MfaToken(Body):
+    """POST /login/mfa/enroll"""
+
+    mfa_token: Token
+
+
+class MfaCode(Body):
+    """POST /login/mfa and /login/mfa/confirm: a 6-digit TOTP code or a recovery code."""
+
+    mfa_token: Token
+    code: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+
+
 class ChangePassword(Body):
     """POST /me/password"""
 
@@ -104,6 +117,14 @@ class TicketCreate(Body):
 
     student_id: Annotated[str, StringConstraints(min_length=1, max_length=20)]
     reason: ShortText = ""
+
+
+class StaffAccountCreate(Body):
+    """POST /staff/accounts (district_admin); a district_admin has no school."""
+
+    username: Username
+    role: Literal["teacher", "technician", "school_admin", "district_admin"]
+    school: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
 
 
 class KeyIssue(Body):

@@ -196,8 +196,16 @@ def complete_activation(account: Account, key_id: str, now: int) -> None:
         raise TokenGone() from None  # the key or the guardian's one account: a concurrent use
 
 
+# The staff roster: one item naming every staff account's key, so the district admin's list
+# reads a handful of items instead of scanning every student's account. A superset at worst
+# (a name is added before its account is written): readers keep the staff accounts only.
+ROSTER = {"pk": "staff#roster"}
+
+
 def create(account: Account) -> None:
     """Store a new account; UsernameTaken when the username exists already."""
+    if account.role == "staff":
+        db.update(TABLE, ROSTER, add={"members": {account.key}})
     try:
         db.put(TABLE, to_item(account), "attribute_not_exists(pk)")
     except ConditionFailed:

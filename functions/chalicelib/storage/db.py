@@ -314,7 +314,7 @@ def update(
     set_values: Item | None = None,
     *,
     remove: tuple[str, ...] = (),
-    add: dict[str, int] | None = None,
+    add: dict[str, int | set[str]] | None = None,
     condition: str | None = None,
     values: Item | None = None,
 ) -> Item:

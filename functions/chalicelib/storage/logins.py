@@ -59,6 +59,13 @@ def record_success(session_item: dict[str, Any], log_entry: dict[str, Any], coun
     )
 
 
+def record_success_after_mfa(log_entry: dict[str, Any], counter: str) -> None:
+    """Log an administrator's completed login and forget the failures (the session is stored)."""
+    db.batch_write(
+        [("events", db.put_entry(log_entry)), (limits.TABLE, db.delete_entry({"pk": counter}))]
+    )
+
+
 def record_failure(log_entry: dict[str, Any] | None) -> None:
     """Log a failed attempt on an existing account (unknown names have no access log)."""
     if log_entry is not None:
