@@ -29,8 +29,11 @@ STAFF = {
     role: f"demo.{role.replace('_', '')}"
     for role in ("teacher", "technician", "school_admin", "district_admin")
 }
-# TOTP secrets of staff enrolled through the API in this test session (username → secret).
-_secrets: dict[str, str] = {}
+# What the administrators' second step needs again in this test session, by username: the TOTP
+# secret, the unused recovery codes and the last 30-second step used (a code works once).
+_mfa: dict[str, dict[str, Any]] = {}
+# Open sessions by username: a login per test would replay TOTP codes within 30 seconds.
+_sessions: dict[str, dict[str, Any]] = {}
 
 
 def totp(secret: str, at: float | None = None) -> str:
@@ -48,26 +51,48 @@ def _post(stack: Stack, path: str, body: dict[str, Any], token: str | None = Non
     return requests.post(f"{stack.api}{path}", json=body, headers=headers, timeout=30)
 
 
+def _second_step(stack: Stack, username: str, body: dict[str, Any]) -> Any:
+    """The MFA step of a login: enrolment the first time, then a fresh code or a recovery code."""
+    token = body["mfa_token"]
+    if not body.get("enrolled"):
+        setup = _post(stack, "/login/mfa/enroll", {"mfa_token": token}).json()
+        step = int(time.time() // 30)
+        done = _post(
+            stack, "/login/mfa/confirm", {"mfa_token": token, "code": totp(setup["secret"])}
+        )
+        if done.status_code == 200:
+            codes = list(done.json()["recovery_codes"])
+            _mfa[username] = {"secret": setup["secret"], "codes": codes, "step": step}
+        return done
+    known = _mfa[username]
+    step = int(time.time() // 30)
+    if step != known["step"]:
+        known["step"] = step
+        code = totp(known["secret"])
+    else:
+        code = known["codes"].pop()
+    return _post(stack, "/login/mfa", {"mfa_token": token, "code": code})
+
+
 def staff_login(stack: Stack, role: str) -> dict[str, Any]:
-    """A demo staff member's login body through the API, with the MFA step when it asks one."""
+    """A demo staff member's login body through the API, with the MFA step when it asks one;
+    the session opened earlier in this test session while it still works."""
     username = STAFF[role]
+    kept = _sessions.get(username)
+    if kept is not None:
+        headers = {"Authorization": f"Bearer {kept['session_token']}"}
+        if requests.get(f"{stack.api}/me", headers=headers, timeout=30).status_code == 200:
+            return kept
     password = demo_accounts(stack)[username][1]
     opened = _post(stack, "/login", {"username": username, "password": password})
     assert opened.status_code == 200, opened.text
     body: dict[str, Any] = opened.json()
-    if not body.get("mfa_required"):
-        return body
-    token = body["mfa_token"]
-    if not body.get("enrolled"):
-        setup = _post(stack, "/login/mfa/enroll", {"mfa_token": token}).json()
-        _secrets[username] = setup["secret"]
-        done = _post(
-            stack, "/login/mfa/confirm", {"mfa_token": token, "code": totp(setup["secret"])}
-        )
-    else:
-        done = _post(stack, "/login/mfa", {"mfa_token": token, "code": totp(_secrets[username])})
-    assert done.status_code == 200, done.text
-    return dict(done.json())
+    if body.get("mfa_required"):
+        done = _second_step(stack, username, body)
+        assert done.status_code == 200, done.text
+        body = dict(done.json())
+    _sessions[username] = body
+    return body
 
 
 def staff_token(stack: Stack, role: str) -> str:

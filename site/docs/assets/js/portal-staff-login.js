@@ -17,7 +17,10 @@ export function qrImage(svg, alt) {
 
 /* Log in on root; onDone() once a session is saved. */
 export function showStaffLogin(root, onDone) {
-  const flow = new Flow(root, "staff-login");
+  // A second step left open too long: its token is spent, the login starts again.
+  const startAgain = () =>
+    h("p", null, h("button", { type: "button", className: "portal-button", text: t("start_again"), onclick: () => showUsername(true) }));
+  const flow = new Flow(root, "staff-login", { extras: { mfa_token_invalid: startAgain } });
 
   const opened = (body) => {
     saveSession({
