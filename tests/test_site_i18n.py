@@ -44,7 +44,10 @@ FORM_PAGES = {
 
 
 def hook() -> ModuleType:
-    """site/hooks/portal_i18n.py, imported the way mkdocs does."""
+    """site/hooks/portal_i18n.py, imported the way mkdocs does (its folder on sys.path, so it
+    finds the modules beside it)."""
+    if str(ROOT / "site/hooks") not in sys.path:
+        sys.path.append(str(ROOT / "site/hooks"))
     spec = importlib.util.spec_from_file_location("portal_i18n", ROOT / "site/hooks/portal_i18n.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -197,11 +200,25 @@ def test_french_messages_have_their_no_break_spaces() -> None:
             assert spacing_faults(text) == [], f"fr.yml {section}.{key}"
 
 
+def test_staff_texts_have_no_break_spaces_and_one_register() -> None:
+    """Staff are addressed like parents (vous, usted, no "bạn"); so are guardians' letters."""
+    for lang in LANGUAGES:
+        staff = messages(lang)["staff"]
+        for part in ("errors", "labels", "letter"):
+            for key, text in staff[part].items():
+                if lang == "fr":
+                    assert spacing_faults(text) == [], f"fr.yml staff.{part}.{key}"
+                if lang in FAMILIAR:
+                    found = re.search(FAMILIAR[lang], text, re.IGNORECASE)
+                    assert found is None, f"{lang}.yml staff.{part}.{key}: {found}"
+
+
 def test_every_label_the_scripts_use_exists() -> None:
     used = set(DYNAMIC_KEYS)
     for script in JS:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+)["']\s*[,)]""", script.read_text("utf-8")))
-    labels = messages("en")["labels"]
+    english = messages("en")
+    labels = {**english["labels"], **english["staff"]["labels"]}  # the staff page has both
     assert sorted(used - set(labels)) == []
 
 

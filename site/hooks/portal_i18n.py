@@ -32,6 +32,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import staff_messages
 import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -54,6 +55,7 @@ SCRIPTS = {
     "reset": "assets/js/portal-reset.js",
     "activate": "assets/js/portal-activate.js",
     "portal": "assets/js/portal-app.js",
+    "staff": "assets/js/portal-staff.js",
 }
 # Pages the forms link to, relative to a language's root.
 LINKS = {
@@ -72,6 +74,7 @@ SLOT_ID = re.compile(r"""\bid=["']([\w-]+)["']""")
 
 _messages: dict[str, dict[str, dict[str, str]]] = {}
 _variants: dict[str, dict[str, dict[str, dict[str, str]]]] = {}  # lang → audience → section
+_staff: dict[str, dict[str, dict[str, str]]] = {}  # lang → errors, labels, letter
 
 
 def messages_dir(config: MkDocsConfig) -> Path:
@@ -159,6 +162,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _messages.update(load_messages(messages_dir(config), languages(config)))
     _variants.clear()
     _variants.update(load_variants(messages_dir(config), _messages))
+    _staff.clear()
+    _staff.update(staff_messages.load(messages_dir(config), _messages))
     return config
 
 
@@ -245,6 +250,13 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
             raise PluginError(f"portal_i18n: {page.file.src_uri}: unknown form slot {slot}")
         if SCRIPTS[kind.group(1)] not in modules:
             modules.append(SCRIPTS[kind.group(1)])
+    if SCRIPTS["staff"] in modules:
+        extra = staff_messages.page_data(lang, _staff, _messages)
+        data["errors"] = {**data["errors"], **extra["errors"]}
+        data["labels"] = {**data["labels"], **extra["labels"]}
+        data["letters"] = extra["letters"]
+        # A staff session that ends comes back to the staff page's own login.
+        data["links"] = {**data["links"], "login": page_link(root + "staff/", page.url)}
     hint = html.escape(texts["labels"]["noscript"])
     noscript = f'<noscript><p class="portal-noscript">{hint}</p></noscript>'
     output = SLOT.sub(lambda match: match.group(0) + noscript, output)

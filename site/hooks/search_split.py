@@ -21,6 +21,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
+# Pages whose front matter says `robots: noindex` (their URLs): left out of every sitemap.
+_noindex: set[str] = set()
+
 CONFIG_SCRIPT = re.compile(
     r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S
 )
@@ -40,7 +43,9 @@ def _page_language(page: Page, others: list[str]) -> str | None:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig, **_: Any) -> str:
-    """Point a translated page's theme base at its language's root."""
+    """Point a translated page's theme base at its language's root; note noindex pages."""
+    if "noindex" in str(page.meta.get("robots", "")):
+        _noindex.add(page.url)
     _, others = _languages(config)
     language = _page_language(page, others)
     if language is None:
@@ -73,7 +78,7 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
             by_language[first].append({**doc, "location": doc["location"][len(first) + 1 :]})
         else:
             by_language[default].append(doc)
-    _split_sitemap(root, others)
+    _split_sitemap(root, others, config.site_url or "/")
     _page_sitemaps(root)
     for language, docs in by_language.items():
         index = {**merged, "config": {**merged["config"], "lang": [language]}, "docs": docs}
@@ -86,8 +91,9 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
         )
 
 
-def _split_sitemap(root: Path, others: list[str]) -> None:
-    """Give each language its own sitemap.xml, which the theme's language selector reads."""
+def _split_sitemap(root: Path, others: list[str], site_url: str) -> None:
+    """Give each language its own sitemap.xml, which the theme's language selector reads;
+    noindex pages are in none."""
     sitemap = root / "sitemap.xml"
     if not sitemap.exists():
         return
@@ -95,6 +101,9 @@ def _split_sitemap(root: Path, others: list[str]) -> None:
     head, _, rest = text.partition("<url>")
     entries = ["<url>" + chunk for chunk in rest.split("<url>")] if rest else []
     tail = "</urlset>"
+
+    hidden = {site_url.rstrip("/") + "/" + url for url in _noindex}
+    entries = [e for e in entries if e.split("<loc>")[-1].split("</loc>")[0] not in hidden]
 
     def language_of(entry: str) -> str | None:
         location = entry.split("</loc>")[0]

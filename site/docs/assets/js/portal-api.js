@@ -69,3 +69,23 @@ export async function api(method, path, body, { auth = false } = {}) {
   }
   return data;
 }
+
+/* A file from the API (a CSV export) with the session's token: resolves to its Blob. */
+export async function download(path) {
+  let response;
+  try {
+    response = await fetch(apiBase + path, request("GET", undefined, true));
+  } catch {
+    throw new ApiError(0, { error: "network_error" });
+  }
+  if (!response.ok) {
+    let data = { error: response.status >= 500 ? "unavailable" : "invalid_request" };
+    try {
+      data = (await response.json()) || data;
+    } catch {
+      // No JSON body: the status says enough.
+    }
+    throw new ApiError(response.status, data);
+  }
+  return response.blob();
+}

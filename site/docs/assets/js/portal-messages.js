@@ -15,6 +15,7 @@ function readMessages() {
     errors: data.errors || {},
     labels: data.labels || {},
     links: data.links || {},
+    letters: data.letters || {},
   };
 }
 
@@ -26,8 +27,11 @@ export const lang = messages.lang;
 /* Pages the forms link to (login, portal, claim, forgot_password), relative to this page. */
 export const links = messages.links;
 
+/* The staff page's activation letters in every language ({lang: texts}); elsewhere empty. */
+export const letters = messages.letters;
+
 /* "{name}" placeholders replaced by params[name]; unknown ones stay as they are. */
-function fill(text, params) {
+export function fill(text, params) {
   return text.replace(/\{([a-z_]+)\}/g, (whole, name) =>
     params && Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
   );
