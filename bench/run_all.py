@@ -58,6 +58,14 @@ BENCHES = (
         ("--students", "10000"),
         ("--students", "2000"),
     ),
+    Bench(
+        "P4c",
+        "a notice's audience through the SIS index ≤ 1 × the full scan it replaced (district), "
+        "≤ 0.25 × (one school)",
+        "audience.py",
+        ("--students", "50000"),
+        ("--students", "5000"),
+    ),
     Bench("P4a", "rendering 80,000 notices ≥ 0.8 × bare cached Jinja2", "notices_render.py"),
     Bench(
         "P4b",

@@ -10,6 +10,7 @@ English. Guardians without a usable address are listed apart.
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from chalicelib import languages
@@ -19,6 +20,8 @@ from portal.addresses import normal_address
 
 from .definition import Definition
 from .render import Recipient
+
+READERS = 8  # index queries and batch reads side by side: each mostly waits on the database
 
 
 @dataclass
@@ -32,34 +35,31 @@ class Audience:
 
 
 def resolve(notice: Definition) -> Audience:
-    """Read the SIS mirror and group the audience's guardians by address and language."""
-    students: dict[str, tuple[str, str, bool]] = {}  # identifier → (given name, school, active)
-    guardians: dict[str, dict[str, object]] = {}
-    links: list[tuple[str, str]] = []
-    for item in mirror.people():
-        pk, sk = item["pk"], item["sk"]
-        if pk.startswith("student#") and sk == "profile":
-            students[pk[8:]] = (
-                str(item.get("given_name", "")),
-                str(item.get("school", "")),
-                bool(item.get("active")),
-            )
-        elif pk.startswith("guardian#") and sk == "profile":
-            guardians[pk[9:]] = item
-        elif pk.startswith("guardian#") and sk.startswith("link#"):
-            links.append((pk[9:], sk[5:]))
-    school = notice.school
+    """Read the audience through the SIS mirror's index and group its guardians by address and
+    language: one school's guardian links (or each school's, for the district), then the
+    profiles they name, by key. Nothing is scanned."""
+    schools = (
+        [notice.school]
+        if notice.school
+        else [str(org["sourced_id"]) for org in mirror.orgs() if org.get("type") == "school"]
+    )
+    with ThreadPoolExecutor(max_workers=READERS) as pool:
+        links = [link for found in pool.map(mirror.links_of_school, schools) for link in found]
+        student_ids = sorted({str(link["student_id"]) for link in links})
+        guardian_ids = sorted({str(link["guardian_id"]) for link in links})
+        profiles = list(pool.map(mirror.students, _chunks(student_ids)))
+        people = list(pool.map(mirror.guardians, _chunks(guardian_ids)))
+    students = {str(p["student_id"]): p for chunk in profiles for p in chunk}
+    guardians = {str(g["sourced_id"]): g for chunk in people for g in chunk}
     children: dict[str, set[str]] = defaultdict(set)
-    for guardian_id, student_id in links:
-        student = students.get(student_id)
-        guardian = guardians.get(guardian_id)
-        if not student or not guardian or not student[2] or not guardian.get("active"):
-            continue
-        if school is None or student[1] == school:
-            children[guardian_id].add(student_id)
+    for link in links:
+        student = students.get(str(link["student_id"]))
+        guardian = guardians.get(str(link["guardian_id"]))
+        if student and guardian and student.get("active") and guardian.get("active"):
+            children[str(link["guardian_id"])].add(str(link["student_id"]))
     groups: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
     audience = Audience(students=len({s for kids in children.values() for s in kids}))
-    chosen = stored_accounts.chosen_languages_of_guardians() if children else {}
+    chosen = stored_accounts.chosen_languages_of(sorted(children)) if children else {}
     for guardian_id in sorted(children):
         guardian = guardians[guardian_id]
         lang = chosen.get(guardian_id) or str(guardian.get("language") or languages.DEFAULT)
@@ -71,9 +71,14 @@ def resolve(notice: Definition) -> Audience:
             continue
         names, kids = groups.setdefault((address, lang), (set(), set()))
         names.add(f"{guardian.get('given_name', '')} {guardian.get('family_name', '')}".strip())
-        kids.update(students[s][0] for s in children[guardian_id])
+        kids.update(str(students[s].get("given_name", "")) for s in children[guardian_id])
     audience.recipients = [
         Recipient(address, lang, tuple(sorted(names)), tuple(sorted(kids)))
         for (address, lang), (names, kids) in sorted(groups.items())
     ]
     return audience
+
+
+def _chunks(ids: list[str], size: int = 1000) -> list[list[str]]:
+    """Ids in slices, read side by side."""
+    return [ids[start : start + size] for start in range(0, len(ids), size)]

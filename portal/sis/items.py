@@ -76,8 +76,9 @@ class Builder:
     def schools(self) -> Iterator[Item]:
         """Every org (schools and the district), for names shown on profiles."""
         for sid, org in self.ex.orgs.items():
-            yield {"pk": f"org#{sid}", "sk": "profile", "name": org.name, "type": org.type,
-                   "identifier": org.identifier, "email": org.email}  # fmt: skip
+            yield {"pk": f"org#{sid}", "sk": "profile", "gsi2pk": "orgs", "gsi2sk": f"org#{sid}",
+                   "name": org.name, "type": org.type, "identifier": org.identifier,
+                   "email": org.email}  # fmt: skip
 
     def terms(self) -> Iterator[Item]:
         """School years (sk `year`) and every session inside them (sk `term#<id>`)."""

@@ -304,23 +304,14 @@ def choose_language(key: str, language: str) -> None:
         pass  # no such account: nothing to remember it for
 
 
-CHOSEN_PAGE = 1000  # items examined per scan call: short calls stay far from the read timeout
-
-
-def chosen_languages_of_guardians() -> dict[str, str]:
-    """Guardian sourcedId → the language its parent account chose, for parents who chose one."""
-    kwargs: dict[str, Any] = {
-        "TableName": db.name(TABLE),
-        "ConsistentRead": True,
-        "Limit": CHOSEN_PAGE,
-        "ProjectionExpression": "#g, #l",
-        "FilterExpression": "#r = :parent AND attribute_exists(#l)",
-        "ExpressionAttributeNames": {"#g": "guardian_id", "#l": "language", "#r": "role"},
-        "ExpressionAttributeValues": db.encode({":parent": "parent"}),
+def chosen_languages_of(guardian_ids: list[str]) -> dict[str, str]:
+    """Guardian sourcedId → the language its parent account chose, for those who chose one:
+    the guardians' owner items, then their accounts, read by key (no scan)."""
+    owners = db.batch_get([(TABLE, {"pk": _owner(g)}) for g in dict.fromkeys(guardian_ids)])
+    usernames = {str(o["username"]): str(o["pk"]).split("#", 1)[1] for o in owners.values()}
+    found = db.batch_get([(TABLE, {"pk": name}) for name in usernames])
+    return {
+        usernames[str(item["pk"])]: str(item["language"])
+        for item in found.values()
+        if item.get("language") and str(item["pk"]) in usernames
     }
-    chosen = {}
-    for page in db.pages(db.client().scan, kwargs):
-        for item in page.get("Items", []):
-            values = db.decode(item)
-            chosen[str(values["guardian_id"])] = str(values["language"])
-    return chosen

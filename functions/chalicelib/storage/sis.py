@@ -16,7 +16,8 @@ by `portal sis import`
 | student#<identifier> | att#<YYYY-MM-DD>#<sourcedId> | one attendance record |
 | student#<identifier> | grade#<classSourcedId>#<lineItemSourcedId> | one gradebook line |
 
-gsi2 groups items: a student profile under school#<org> / student#<identifier>, a link under
+gsi2 groups items: every org profile under orgs / org#<sourcedId>, a student profile under
+school#<org> / student#<identifier>, a link under
 school#<the student's org> / guardian#<gid>#<identifier>, a schedule class under
 class#<classSourcedId> / student#<identifier>.
 
@@ -91,6 +92,12 @@ def links_of_student(student_id: str) -> list[dict[str, Any]]:
     """The student's links: guardian_id, portal_access."""
     return _rows(db.query(TABLE, "gsi1pk", f"student#{student_id}", range_name="gsi1sk",
                           prefix="link#", index=INDEX))  # fmt: skip
+
+
+def orgs() -> list[dict[str, Any]]:
+    """Every org profile (schools and the district), with its sourced_id."""
+    items = db.query(TABLE, "gsi2pk", "orgs", range_name="gsi2sk", prefix="org#", index=BY_GROUP)
+    return [{"sourced_id": i["pk"].removeprefix("org#"), **_rows([i])[0]} for i in items]
 
 
 def students_of_school(school: str) -> list[dict[str, Any]]:
@@ -277,36 +284,6 @@ def _write_chunk(entries: list[Wire]) -> int:
 
 
 # --- notices ------------------------------------------------------------------------------
-
-PEOPLE_FIELDS = ("pk", "sk", "active", "school", "given_name", "family_name", "email",
-                 "language", "guardian_id", "student_id")  # fmt: skip
-PEOPLE_PAGE = 1000  # items examined per scan call: short calls stay far from the read timeout
-
-
-def people(segments: int = 4) -> list[dict[str, Any]]:
-    """Every profile and guardian link, with the fields a notice's audience needs (pk, sk too).
-
-    A parallel scan filtered server-side: the rest of the mirror (schedules, attendance,
-    grades) never leaves the database.
-    """
-    names = {f"#f{i}": field for i, field in enumerate(PEOPLE_FIELDS)}
-    base: dict[str, Any] = {
-        "TableName": db.name(TABLE),
-        "TotalSegments": segments,
-        "ConsistentRead": True,
-        "Limit": PEOPLE_PAGE,
-        "ProjectionExpression": ", ".join(names),
-        "FilterExpression": "#f1 = :profile OR begins_with(#f1, :link)",
-        "ExpressionAttributeNames": names,
-        "ExpressionAttributeValues": encode({":profile": "profile", ":link": "link#"}),
-    }
-
-    def segment(number: int) -> list[dict[str, Any]]:
-        scanned = db.pages(db.client().scan, {**base, "Segment": number})
-        return [db.decode(item) for page in scanned for item in page.get("Items", [])]
-
-    with ThreadPoolExecutor(max_workers=segments, thread_name_prefix="notices-scan") as pool:
-        return [item for part in pool.map(segment, range(segments)) for item in part]
 
 
 def guardian_ids() -> list[str]:
