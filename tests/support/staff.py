@@ -1,18 +1,17 @@
-"""The staff pages in tests: staff sessions through the real API, TOTP codes, answers for the
-staff routes this branch's API does not have yet (Playwright's page.route, with the bodies of
-the staff API the three branches build against), and the staff page opened in Chromium (the
-fixture `staff_page`: a test module imports staff_page_fixture to use it)."""
+"""The staff pages in tests: staff sessions through the real API, TOTP codes, a second demo
+district for the tests that use up what the demo has (the fixture `own_stack`), and the staff
+page opened in Chromium (the fixture `staff_page`). A test module imports staff_page_fixture
+and own_stack_fixture to use them."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
-import json
-import re
 import struct
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +21,7 @@ import yaml
 from chalicelib.languages import LANGUAGES
 
 from . import ROOT
+from . import stack as stack_mod
 from .stack import Stack, demo_accounts
 
 # The demo's staff accounts, by role (portal/demo: "demo." and the role without underscores).
@@ -29,11 +29,12 @@ STAFF = {
     role: f"demo.{role.replace('_', '')}"
     for role in ("teacher", "technician", "school_admin", "district_admin")
 }
-# What the administrators' second step needs again in this test session, by username: the TOTP
-# secret, the unused recovery codes and the last 30-second step used (a code works once).
-_mfa: dict[str, dict[str, Any]] = {}
-# Open sessions by username: a login per test would replay TOTP codes within 30 seconds.
-_sessions: dict[str, dict[str, Any]] = {}
+# What the administrators' second step needs again in this test session, by stack and username
+# (each stack enrols its own): the TOTP secret, the unused recovery codes and the last 30-second
+# step used (a code works once).
+_mfa: dict[tuple[str, str], dict[str, Any]] = {}
+# Open sessions by stack and username: a login per test would replay TOTP codes within 30 s.
+_sessions: dict[tuple[str, str], dict[str, Any]] = {}
 
 
 def totp(secret: str, at: float | None = None) -> str:
@@ -62,9 +63,9 @@ def _second_step(stack: Stack, username: str, body: dict[str, Any]) -> Any:
         )
         if done.status_code == 200:
             codes = list(done.json()["recovery_codes"])
-            _mfa[username] = {"secret": setup["secret"], "codes": codes, "step": step}
+            _mfa[stack.api, username] = {"secret": setup["secret"], "codes": codes, "step": step}
         return done
-    known = _mfa[username]
+    known = _mfa[stack.api, username]
     step = int(time.time() // 30)
     if step != known["step"]:
         known["step"] = step
@@ -74,17 +75,18 @@ def _second_step(stack: Stack, username: str, body: dict[str, Any]) -> Any:
     return _post(stack, "/login/mfa", {"mfa_token": token, "code": code})
 
 
-def remember_mfa(username: str, secret: str, codes: list[str]) -> None:
+def remember_mfa(stack: Stack, username: str, secret: str, codes: list[str]) -> None:
     """A second step set up outside these helpers (through the page): used by later logins."""
-    _mfa[username] = {"secret": secret, "codes": list(codes), "step": int(time.time() // 30)}
-    _sessions.pop(username, None)
+    step = int(time.time() // 30)
+    _mfa[stack.api, username] = {"secret": secret, "codes": list(codes), "step": step}
+    _sessions.pop((stack.api, username), None)
 
 
 def staff_login(stack: Stack, role: str) -> dict[str, Any]:
     """A demo staff member's login body through the API, with the MFA step when it asks one;
     the session opened earlier in this test session while it still works."""
     username = STAFF[role]
-    kept = _sessions.get(username)
+    kept = _sessions.get((stack.api, username))
     if kept is not None:
         headers = {"Authorization": f"Bearer {kept['session_token']}"}
         if requests.get(f"{stack.api}/me", headers=headers, timeout=30).status_code == 200:
@@ -97,41 +99,13 @@ def staff_login(stack: Stack, role: str) -> dict[str, Any]:
         done = _second_step(stack, username, body)
         assert done.status_code == 200, done.text
         body = dict(done.json())
-    _sessions[username] = body
+    _sessions[stack.api, username] = body
     return body
 
 
 def staff_token(stack: Stack, role: str) -> str:
     """A demo staff member's session token."""
     return str(staff_login(stack, role)["session_token"])
-
-
-def answer(
-    page: Any,
-    stack: Stack,
-    method: str,
-    path: str,
-    reply: Callable[[Any], tuple[int, Any]] | Any,
-    content_type: str = "application/json",
-) -> list[Any]:
-    """Answer method + path (any query) on the API with reply: a body, or a function of the
-    request giving (status, body). Returns the requests answered, in order."""
-    seen: list[Any] = []
-    pattern = re.compile(re.escape(stack.api + path) + r"(\?.*)?$")
-
-    def handle(route: Any) -> None:
-        request = route.request
-        if request.method != method:
-            route.fallback()
-            return
-        seen.append(request)
-        status, body = reply(request) if callable(reply) else (200, reply)
-        text = body if isinstance(body, str) else json.dumps(body)
-        headers = {"Access-Control-Allow-Origin": "*"}
-        route.fulfill(status=status, body=text, content_type=content_type, headers=headers)
-
-    page.route(pattern, handle)
-    return seen
 
 
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
@@ -148,10 +122,6 @@ PHONE = {"width": 390, "height": 844}
 WIDE = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 640}  # the smallest phones still in use
 MARCIA = {"last_name": "Student", "first_name": "Marcia", "student_id": "0234561"}
-TINY_QR = (
-    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4">'
-    '<path d="M0 0h2v2H0zM2 2h2v2H2z"/></svg>'
-)
 
 
 def t(lang: str, key: str, **params: str) -> str:
@@ -181,23 +151,29 @@ def axe_violations(page: Any) -> list[str]:
     return list(found)
 
 
-def search_answers(page: Any, stack: Stack) -> None:
-    """The routes the staff-ops branch adds, answered as its API will."""
-    students = [{**MARCIA, "display_name": "Marcia A. Student", "grade": "03", "claimed": True}]
-    answer(page, stack, "GET", "/staff/students", {"students": students})
-    answer(page, stack, "GET", "/staff/audit", {"entries": []})
-
-
 Opener = Callable[..., Any]
+
+
+@pytest.fixture(name="own_stack", scope="session")
+def own_stack_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A second `portal run` demo district: its guardians without a key get letters and its
+    student accounts go through the new-year reset without touching the shared stack."""
+    running = stack_mod.start(Path(tmp_path_factory.mktemp("own-stack")))
+    yield running
+    running.stop()
 
 
 @pytest.fixture(name="staff_page")
 def staff_page_fixture(browser: Any, stack: Stack) -> Iterator[Opener]:
-    """open(lang, size, role=None): a staff page, logged in as the role's demo account if given."""
+    """open(lang, size, role=None, on=None): a staff page of the stack `on` (the shared one by
+    default), logged in as the role's demo account if given."""
     contexts: list[Any] = []
     errors: list[str] = []
 
-    def open_page(lang: str, size: dict[str, int], role: str | None = None) -> Any:
+    def open_page(
+        lang: str, size: dict[str, int], role: str | None = None, on: Stack | None = None
+    ) -> Any:
+        target = on or stack
         context = browser.new_context(locale="en-US", viewport=size, accept_downloads=True)
         contexts.append(context)
         page = context.new_page()
@@ -205,10 +181,9 @@ def staff_page_fixture(browser: Any, stack: Stack) -> Iterator[Opener]:
         page.set_default_timeout(15_000)
         # window.print() is counted, not run: page.pdf() prints instead.
         page.add_init_script("window.printed = 0; window.print = () => { window.printed += 1; };")
-        search_answers(page, stack)
-        page.goto(staff_url(stack, lang))
+        page.goto(staff_url(target, lang))
         if role is not None:
-            body = staff_login(stack, role)
+            body = staff_login(target, role)
             page.evaluate(
                 """(body) => sessionStorage.setItem('portal.session', JSON.stringify(
                     {token: body.session_token, role: body.role, must_change_password: false}))""",

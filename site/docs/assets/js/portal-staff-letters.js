@@ -3,15 +3,17 @@
  * section, one printed page per guardian in the guardian's language (the texts of every
  * language are in the page), and window.print() lets the browser save them as one PDF: the
  * API has no PDF library. The keys exist on this page only: nothing keeps them. */
-import { call } from "./portal-app-call.js";
 import { announce, app } from "./portal-app-ui.js";
 import { clear, focusHeading, h } from "./portal-dom.js";
 import { field } from "./portal-fields.js";
 import { fill, letters, t } from "./portal-messages.js";
 import { qrImage } from "./portal-staff-login.js";
-import { boxFlow } from "./portal-staff-ui.js";
+import { boxFlow, callOnTarget } from "./portal-staff-ui.js";
 
 const SCOPES = ["guardian", "class", "school"];
+// What a 403 means for each scope: no such guardian or class in the school (a school admin's
+// own school, or the one a district admin names, cannot be refused).
+const NOT_IN_SCHOOL = { guardian: "guardian_not_in_school", class: "class_not_in_school" };
 
 /* One guardian's page, in the guardian's language (English when the page has no texts). */
 export function letterPage(letter) {
@@ -77,7 +79,7 @@ function showLetters(found) {
 /* Issue the keys of a scope (guardian, class, school) and show their letters, or say there
  * is none to print. */
 export async function issueLetters(scope, id) {
-  const answer = await call("POST", "/staff/activation-letters", {
+  const answer = await callOnTarget(NOT_IN_SCHOOL[scope], "POST", "/staff/activation-letters", {
     scope,
     id: scope === "school" ? "" : id,
   });

@@ -4,9 +4,10 @@
 import { call } from "./portal-app-call.js";
 import { announce, badge, nothing, table } from "./portal-app-ui.js";
 import { clear, h } from "./portal-dom.js";
+import { field } from "./portal-fields.js";
 import { t } from "./portal-messages.js";
 import { issueLetters } from "./portal-staff-letters.js";
-import { actionButton, queryString, searchBox, shownOnce } from "./portal-staff-ui.js";
+import { actionButton, callOnTarget, queryString, searchBox, shownOnce } from "./portal-staff-ui.js";
 
 const STATES = ["never_activated", "active", "disabled", "temporary_password"];
 const BADGES = { active: "ok", disabled: "unexcused", temporary_password: "late" };
@@ -27,14 +28,14 @@ function actions(parent, secretBox, again) {
   const buttons = [];
   if (parent.state === "disabled") {
     const reactivate = async () => {
-      await call("POST", `${path}/reactivate`);
+      await callOnTarget("parent_not_in_school", "POST", `${path}/reactivate`);
       announce(t("parent_reactivated", { name: parent.name }), false);
       await again();
     };
     buttons.push(actionButton(t("reactivate"), reactivate, { primary: true, data: "reactivate" }));
   }
   const temporary = async () => {
-    const answer = await call("POST", `${path}/temporary-password`);
+    const answer = await callOnTarget("parent_not_in_school", "POST", `${path}/temporary-password`);
     await again();
     const intro = t("temporary_password_for", { name: parent.name });
     clear(secretBox).appendChild(shownOnce(intro, answer.temporary_password));
@@ -43,13 +44,24 @@ function actions(parent, secretBox, again) {
   return h("div", { className: "portal-actions" }, buttons);
 }
 
-export function parentsView(body) {
+/* A district admin belongs to no school: the API searches the one they name. */
+function schoolField(me) {
+  if (me.staff_role !== "district_admin") {
+    return null;
+  }
+  const hint = t("staff_school_hint");
+  return field({ name: "school", label: t("staff_school"), hint, maxlength: 200, autocomplete: "off" });
+}
+
+export function parentsView(body, me) {
   const secretBox = h("div");
+  const school = schoolField(me);
   let last = "";
   const search = searchBox(body, {
     name: "parent-search",
     label: t("find_parent"),
     hint: t("find_parent_hint"),
+    fields: school ? [school] : [],
     onSearch: async (q, results) => {
       last = q;
       clear(secretBox);
@@ -58,7 +70,8 @@ export function parentsView(body) {
   });
   const again = () => draw(last, search.results);
   async function draw(q, results) {
-    const data = await call("GET", `/staff/parents${queryString({ q })}`);
+    const where = school ? school.input.value.trim() : "";
+    const data = await call("GET", `/staff/parents${queryString({ q, school: where })}`);
     const parents = data.parents || [];
     const headers = [t("parent"), t("username"), t("parent_state"), t("students"), t("actions_col")];
     const rows = parents.map((parent) => [

@@ -7,7 +7,7 @@ import { announce, badge, load, moment, nothing, table } from "./portal-app-ui.j
 import { clear, h } from "./portal-dom.js";
 import { field } from "./portal-fields.js";
 import { errorText, t } from "./portal-messages.js";
-import { actionButton, boxFlow, queryString, searchBox } from "./portal-staff-ui.js";
+import { actionButton, boxFlow, callOnTarget, queryString, searchBox } from "./portal-staff-ui.js";
 
 const who = (ticket) => ticket.student_name || ticket.student_id;
 const filedAt = (ticket) => ticket.filed_at || ticket.created_at;
@@ -28,7 +28,7 @@ function reasonForm(holder, student, refresh) {
     maxlength: 200,
   });
   const file = async () => {
-    await call("POST", "/staff/reset-tickets", {
+    await callOnTarget("student_not_in_school", "POST", "/staff/reset-tickets", {
       student_id: student.student_id,
       reason: reason.input.value.trim(),
     });
@@ -111,7 +111,8 @@ function ticketTable(caption, tickets, resolve, refresh) {
     ];
     if (resolve) {
       const done = async () => {
-        await call("POST", `/staff/reset-tickets/${encodeURIComponent(ticket.ticket_id)}/resolve`);
+        const path = `/staff/reset-tickets/${encodeURIComponent(ticket.ticket_id)}/resolve`;
+        await callOnTarget("ticket_not_in_school", "POST", path);
         announce(t("ticket_resolved", { name: who(ticket) }), false);
         await refresh();
       };

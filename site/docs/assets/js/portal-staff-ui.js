@@ -1,6 +1,8 @@
 /* Pieces the staff sections share: a form with its own message area, a search box, buttons
- * that run one staff action and say how it went, and a secret shown once. */
-import { errorBody } from "./portal-api.js";
+ * that run one staff action and say how it went, a secret shown once, and the sentence for a
+ * target the API refuses. */
+import { ApiError, errorBody } from "./portal-api.js";
+import { call } from "./portal-app-call.js";
 import { announce } from "./portal-app-ui.js";
 import { h } from "./portal-dom.js";
 import { field } from "./portal-fields.js";
@@ -14,12 +16,14 @@ export function boxFlow(body, name) {
   return new Flow(box, name);
 }
 
-/* A search form: one field and Find; onSearch(query) draws the results into `results`. */
-export function searchBox(body, { name, label, hint, onSearch }) {
+/* A search form: the fields given (e.g. a school), the query and Find; onSearch(query)
+ * draws the results into `results`. */
+export function searchBox(body, { name, label, hint, onSearch, fields = [] }) {
   const flow = boxFlow(body, name);
   const query = field({ name: "q", label, hint, maxlength: 100, autocomplete: "off" });
   const results = h("div", { className: "portal-staff-results", "aria-live": "polite" });
-  const form = flow.form([query.wrap], t("find"), () => onSearch(query.input.value.trim(), results), {
+  const wraps = [...fields.map((f) => f.wrap), query.wrap];
+  const form = flow.form(wraps, t("find"), () => onSearch(query.input.value.trim(), results), {
     errorControl: query.input,
   });
   flow.stepBox.appendChild(form);
@@ -58,6 +62,21 @@ export function shownOnce(intro, secret) {
     h("p", null, h("code", { className: "portal-secret-value", text: secret })),
     h("p", { className: "portal-hint", text: t("shown_once") }),
   ]);
+}
+
+/* call() on one target (a student, parent, guardian, class or ticket). The section is one the
+ * role has, so a 403 `forbidden` means the API found no such target in the caller's school: it
+ * answers an unknown target and one of another school alike. The reader gets `code`, a
+ * staff.errors sentence naming what was not found, instead of "You are not allowed". */
+export async function callOnTarget(code, method, path, body) {
+  try {
+    return await call(method, path, body);
+  } catch (error) {
+    if (code && error instanceof ApiError && error.data.error === "forbidden") {
+      throw new ApiError(error.status, { ...error.data, error: code });
+    }
+    throw error;
+  }
 }
 
 /* "?a=1&b=2" of the non-empty values. */
