@@ -16,7 +16,8 @@ from chalicelib.storage import activation_keys as stored_keys
 
 from .support.api import Concurrently, body
 from .support.demo import DEMO, PARENT_PASSWORD, drop_link, import_demo, parent
-from .support.factories import PASSWORD, claim, get, login, post, staff_session
+from .support.factories import PASSWORD, add_student, claim, get, login, post, staff_session
+from .support.families import activate, add_guardian, new_school
 
 
 @pytest.fixture(scope="module")
@@ -365,20 +366,22 @@ def test_a_guardian_with_an_account_gets_no_key_and_old_keys_tell_nothing(
     """Issue 15, I1: a key for a guardian who has an account would check as valid and answer
     username_taken for any name typed. Now none is issued, and one issued before says it is
     invalid, whatever username comes with it."""
-    parent(api, "gdn-donald-clayton", "DonaldC")
+    school = new_school()  # a guardian of its own: the demo's stay unactivated for other tests
+    guardian = add_guardian("Dora", "Keyed", [add_student(school=school)], school)
+    activate(api, guardian, "DoraKeyed")
     with pytest.raises(InvalidRequest):
-        activation.issue("gdn-donald-clayton", "test")
+        activation.issue(guardian, "test")
     legacy = activation.new_key()  # as issued before this rule, straight into storage
     stored_keys.issue_with_audit(
         activation._key_id(activation.normal_form(legacy) or ""),
-        "gdn-donald-clayton",
+        guardian,
         int(clock.now()) + activation.KEY_LIFETIME_S,
-        audit.entry(audit.operator("test"), "activation_key_issue", "gdn-donald-clayton"),
+        audit.entry(audit.operator("test"), "activation_key_issue", guardian),
     )
     check = post(api, "/activation/check", {"activation_key": legacy})
     unknown = post(api, "/activation/check", {"activation_key": activation.new_key()})
     assert check.status_code == 404 and check.body == unknown.body
-    for username in ("DonaldC", "SomebodyNew", "x"):
+    for username in ("DoraKeyed", "SomebodyNew", "x"):
         created = post(
             api,
             "/activation/account",
