@@ -25,6 +25,11 @@ def remember(api: str, username: str, secret: str) -> None:
     _secrets[(api, username.lower())] = secret
 
 
+def used_now(api: str, username: str) -> None:
+    """Note that a code of the current step was spent elsewhere (typed into a page)."""
+    _last_step[(api, username.lower())] = int(time.time()) // STEP_S
+
+
 def secret_of(api: str, username: str) -> str:
     """The remembered TOTP secret of an enrolled account."""
     return _secrets[(api, username.lower())]

@@ -20,7 +20,7 @@ import yaml
 
 from chalicelib.languages import LANGUAGES
 
-from . import ROOT
+from . import ROOT, mfa
 from . import stack as stack_mod
 from .stack import Stack, demo_accounts
 
@@ -32,7 +32,6 @@ STAFF = {
 # What the administrators' second step needs again in this test session, by stack and username
 # (each stack enrols its own): the TOTP secret, the unused recovery codes and the last 30-second
 # step used (a code works once).
-_mfa: dict[tuple[str, str], dict[str, Any]] = {}
 # Open sessions by stack and username: a login per test would replay TOTP codes within 30 s.
 _sessions: dict[tuple[str, str], dict[str, Any]] = {}
 
@@ -53,32 +52,28 @@ def _post(stack: Stack, path: str, body: dict[str, Any], token: str | None = Non
 
 
 def _second_step(stack: Stack, username: str, body: dict[str, Any]) -> Any:
-    """The MFA step of a login: enrolment the first time, then a fresh code or a recovery code."""
+    """The MFA step of a login: enrolment the first time, then a recovery code while some are
+    left (no wait), else a fresh TOTP code. Secrets, spent steps and recovery codes are kept by
+    tests/support/mfa.py, shared with every other test that logs the same account in."""
     token = body["mfa_token"]
     if not body.get("enrolled"):
         setup = _post(stack, "/login/mfa/enroll", {"mfa_token": token}).json()
-        step = int(time.time() // 30)
-        done = _post(
-            stack, "/login/mfa/confirm", {"mfa_token": token, "code": totp(setup["secret"])}
-        )
+        mfa.remember(stack.api, username, setup["secret"])
+        code = mfa.next_code(stack.api, username)
+        done = _post(stack, "/login/mfa/confirm", {"mfa_token": token, "code": code})
         if done.status_code == 200:
-            codes = list(done.json()["recovery_codes"])
-            _mfa[stack.api, username] = {"secret": setup["secret"], "codes": codes, "step": step}
+            mfa.recovery_codes[(stack.api, username.lower())] = list(done.json()["recovery_codes"])
         return done
-    known = _mfa[stack.api, username]
-    step = int(time.time() // 30)
-    if step != known["step"]:
-        known["step"] = step
-        code = totp(known["secret"])
-    else:
-        code = known["codes"].pop()
+    codes = mfa.recovery_codes.get((stack.api, username.lower())) or []
+    code = codes.pop() if codes else mfa.next_code(stack.api, username)
     return _post(stack, "/login/mfa", {"mfa_token": token, "code": code})
 
 
 def remember_mfa(stack: Stack, username: str, secret: str, codes: list[str]) -> None:
     """A second step set up outside these helpers (through the page): used by later logins."""
-    step = int(time.time() // 30)
-    _mfa[stack.api, username] = {"secret": secret, "codes": list(codes), "step": step}
+    mfa.remember(stack.api, username, secret)
+    mfa.used_now(stack.api, username)  # the page just spent this step's code
+    mfa.recovery_codes[(stack.api, username.lower())] = list(codes)
     _sessions.pop((stack.api, username), None)
 
 
