@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
@@ -20,6 +18,7 @@ from mkdocs.exceptions import PluginError
 from chalicelib.languages import LANGUAGES
 
 from .support.french import spacing_faults
+from .support.site import build_site
 
 pytestmark = pytest.mark.unit
 
@@ -231,17 +230,7 @@ SITE_URL = "https://help.district.example/"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built as `portal run` builds it."""
-    out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PORTAL_API_URL": "http://api.invalid"}
-    env["PORTAL_SITE_URL"] = SITE_URL
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=300,
-    )
-    return out
+    return build_site(tmp_path_factory.mktemp("site"), SITE_URL)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

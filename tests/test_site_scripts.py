@@ -9,12 +9,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+
+from .support.site import build_site
 
 ROOT = Path(__file__).resolve().parents[1]
 JS = ROOT / "site/docs/assets/js"
@@ -165,17 +166,7 @@ def test_form_dates_are_written_the_readers_way(tmp_path: Path, minified: bool) 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built as `portal run` builds it."""
-    out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PORTAL_API_URL": "http://api.invalid"}
-    env["PORTAL_SITE_URL"] = SITE
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=300,
-    )
-    return out
+    return build_site(tmp_path_factory.mktemp("site"), SITE)
 
 
 def shipped(built: Path, url: str) -> Path:
