@@ -31,13 +31,13 @@ import yaml
 from chalicelib.languages import LANGUAGES
 
 from .support import mfa
+from .support.axe import axe_violations
 from .support.stack import Stack
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL = Path(sys.executable).parent / "portal"
-AXE = ROOT / "node_modules/axe-core/axe.min.js"
 MESSAGES = {
     lang: yaml.safe_load((ROOT / "site/messages" / f"{lang}.yml").read_text(encoding="utf-8"))
     for lang in LANGUAGES
@@ -232,26 +232,6 @@ def expect_step(page: Any, form: Any, heading: str) -> None:
         "(text) => document.activeElement && document.activeElement.textContent.trim() === text",
         arg=heading,
     )
-
-
-def axe_violations(page: Any) -> list[str]:
-    """axe-core's violations on the page as it is now (all rules axe runs by default)."""
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `make install-test` (it installs axe-core)")
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        # Evaluated through the DevTools protocol: the site's CSP (no inline scripts) rightly
-        # refuses a <script> element added to the page, as add_script_tag would.
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-    # Judge the page as a reader sees it, after fades and slides (e.g. the theme's back-to-top
-    # button) have finished: mid-transition colours are not what anyone reads.
-    found = page.evaluate(
-        """async () => {
-            await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));
-            return (await axe.run(document)).violations.map(
-                v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
-        }"""
-    )
-    return list(found)
 
 
 def choose(form: Any, name: str, value: str) -> None:

@@ -26,12 +26,12 @@ from babel.dates import format_date
 
 from chalicelib.languages import LANGUAGES
 
+from .support.axe import axe_violations
 from .support.stack import Stack, demo_accounts
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-AXE = ROOT / "node_modules/axe-core/axe.min.js"
 LABELS = {
     lang: yaml.safe_load((ROOT / "site/messages" / f"{lang}.yml").read_text(encoding="utf-8"))[
         "labels"
@@ -112,20 +112,6 @@ def missing_titles(stack: Stack, page: Any) -> list[str]:
     found = titles_by_status(stack, page, "missing")
     assert found, "the demo district has missing assignments"
     return found
-
-
-def axe_violations(page: Any) -> list[str]:
-    """axe-core's violations on the page as it is now."""
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))  # through DevTools: the CSP allows it
-    found = page.evaluate(
-        """async () => {
-            await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));
-            return (await axe.run(document)).violations.map(
-                v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
-        }"""
-    )
-    return list(found)
 
 
 @pytest.fixture

@@ -103,9 +103,6 @@ def staff_token(stack: Stack, role: str) -> str:
     return str(staff_login(stack, role)["session_token"])
 
 
-AXE = ROOT / "node_modules/axe-core/axe.min.js"
-
-
 def _labels(lang: str) -> dict[str, str]:
     data = yaml.safe_load((ROOT / "site/messages" / f"{lang}.yml").read_text(encoding="utf-8"))
     texts = [data["errors"], data["labels"], data["staff"]["errors"], data["staff"]["labels"]]
@@ -130,20 +127,6 @@ def t(lang: str, key: str, **params: str) -> str:
 def staff_url(stack: Stack, lang: str) -> str:
     """The staff page's address in a language."""
     return f"{stack.site}/{'' if lang == 'en' else lang + '/'}staff/"
-
-
-def axe_violations(page: Any) -> list[str]:
-    """axe-core's violations on the page as it is now."""
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))  # through DevTools: the CSP allows it
-    found = page.evaluate(
-        """async () => {
-            await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));
-            return (await axe.run(document)).violations.map(
-                v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
-        }"""
-    )
-    return list(found)
 
 
 Opener = Callable[..., Any]
