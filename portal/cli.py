@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from chalicelib import audit, staff, staff_accounts
+from chalicelib.account import Account
 from chalicelib.errors import DomainError, StorageUnavailable
 
 from .activation_keys import issue_keys
@@ -117,16 +118,21 @@ def staff_add(
     console.print("It must be changed at the first login.")
 
 
+def _staff_member(username: str) -> Account:
+    """The staff account an operator named; exit 1 when there is none."""
+    try:
+        return staff_accounts.find(username)
+    except DomainError:
+        err.print(f"[red]No staff account is named {username}.[/]")
+        raise typer.Exit(1) from None
+
+
 @staff_app.command("disable")
 def staff_disable(
     username: str = typer.Argument(..., help="The staff member's login name."),
 ) -> None:
     """Disable a staff account: its sessions end at once and it can no longer log in."""
-    try:
-        target = staff_accounts.find(username)
-    except DomainError:
-        err.print(f"[red]No staff account is named {username}.[/]")
-        raise typer.Exit(1) from None
+    target = _staff_member(username)
     staff_accounts.disable_account(target, staff_accounts.cli_actor())
     console.print(f"[green]✓[/] {target.username} is disabled; their sessions have ended.")
 
@@ -136,11 +142,7 @@ def staff_mfa_reset(
     username: str = typer.Argument(..., help="The staff member's login name."),
 ) -> None:
     """Forget an administrator's authenticator app (lost phone): they enroll at the next login."""
-    try:
-        target = staff_accounts.find(username)
-    except DomainError:
-        err.print(f"[red]No staff account is named {username}.[/]")
-        raise typer.Exit(1) from None
+    target = _staff_member(username)
     staff_accounts.reset_account_mfa(target, staff_accounts.cli_actor())
     console.print(
         f"[green]✓[/] {target.username}'s authenticator is reset; they set up a new one"
