@@ -270,14 +270,20 @@ def disable(key: str) -> None:
 def disable_with_audit(key: str, audit: dict[str, Any]) -> None:
     """Disable a (staff) account, end its sessions and audit it, all or nothing; NotFound
     when the account is gone."""
+    on_existing_account(
+        [
+            db.update_op("account", TABLE, {"pk": key}, {"disabled": True},
+                         add={"session_epoch": 1}, condition="attribute_exists(pk)"),
+            events.audit_op(audit),
+        ]
+    )  # fmt: skip
+
+
+def on_existing_account(operations: list[db.Op]) -> None:
+    """Run a transaction whose "account" operation needs the account: NotFound when it is
+    gone, WriteConflict when another part was refused."""
     try:
-        db.transact(
-            [
-                db.update_op("account", TABLE, {"pk": key}, {"disabled": True},
-                             add={"session_epoch": 1}, condition="attribute_exists(pk)"),
-                events.audit_op(audit),
-            ]
-        )  # fmt: skip
+        db.transact(operations)
     except Canceled as err:
         if "account" in err.failed:
             raise NotFound() from None

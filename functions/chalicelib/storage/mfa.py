@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import AccountChanged, NotFound, TokenGone, WriteConflict
+from ..errors import AccountChanged, TokenGone
 from . import accounts, db, events
 from .db import Canceled
 
@@ -77,19 +77,14 @@ def _transact(token_key: str, mfa_op: db.Op, session: dict[str, Any], *more: db.
 def reset_with_audit(username_key: str, audit: dict[str, Any]) -> None:
     """Forget a staff member's enrollment, end their sessions and audit it, all or nothing:
     the next login enrolls again. NotFound when the account is gone."""
-    try:
-        db.transact(
-            [
-                db.delete_op("mfa", accounts.TABLE, {"pk": key_of(username_key)}),
-                db.update_op("account", accounts.TABLE, {"pk": username_key},
-                             add={"session_epoch": 1}, condition="attribute_exists(pk)"),
-                events.audit_op(audit),
-            ]
-        )  # fmt: skip
-    except Canceled as err:
-        if "account" in err.failed:
-            raise NotFound() from None
-        raise WriteConflict() from None
+    accounts.on_existing_account(
+        [
+            db.delete_op("mfa", accounts.TABLE, {"pk": key_of(username_key)}),
+            db.update_op("account", accounts.TABLE, {"pk": username_key},
+                         add={"session_epoch": 1}, condition="attribute_exists(pk)"),
+            events.audit_op(audit),
+        ]
+    )  # fmt: skip
 
 
 def staff_accounts() -> list[tuple[dict[str, Any], bool]]:
