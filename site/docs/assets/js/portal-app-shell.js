@@ -15,7 +15,7 @@ import {
   renderHousehold,
   renderSchedule,
 } from "./portal-app-views.js";
-import { clear, focusHeading, h, uid } from "./portal-dom.js";
+import { clear, focusHeading, h, liveAlert, uid } from "./portal-dom.js";
 import { field } from "./portal-fields.js";
 import { t } from "./portal-messages.js";
 import { readStored, writeStored } from "./portal-session.js";
@@ -166,12 +166,7 @@ export function renderShell(root) {
   const views = viewList();
   app.show = show;
   app.panel = h("div", { className: "portal-view" });
-  app.live = h("div", {
-    className: "portal-alert",
-    id: uid("portal-alert"),
-    "aria-live": "polite",
-    "aria-atomic": "true",
-  });
+  app.live = liveAlert("portal-alert");
   root.appendChild(header());
   root.appendChild(sectionButtons(views));
   root.appendChild(app.live);

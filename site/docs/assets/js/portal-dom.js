@@ -43,6 +43,16 @@ export function h(tag, attrs, children) {
   return append(node, children);
 }
 
+/* The polite, atomic region where a form or app announces errors and results. */
+export function liveAlert(prefix) {
+  return h("div", {
+    className: "portal-alert",
+    id: uid(prefix),
+    "aria-live": "polite",
+    "aria-atomic": "true",
+  });
+}
+
 export function clear(node) {
   while (node.firstChild) {
     node.removeChild(node.firstChild);

@@ -1,7 +1,7 @@
 /* A form flow: one step shown at a time above one aria-live region, and the one place where
  * anything going wrong becomes a sentence in the page language, on the field it concerns. */
 import { ApiError, errorBody } from "./portal-api.js";
-import { append, clear, focusHeading, h, uid } from "./portal-dom.js";
+import { append, clear, focusHeading, h, liveAlert, uid } from "./portal-dom.js";
 import { errorText, t } from "./portal-messages.js";
 
 /* Mount a flow on each slot of its kind (<div class="portal-form" data-form="kind">). */
@@ -33,12 +33,7 @@ export class Flow {
     this.busy = false;
     this.stepNumber = 0;
     this.stepBox = h("div", { className: "portal-step-box" });
-    this.live = h("div", {
-      className: "portal-alert",
-      id: uid(`${name}-alert`),
-      "aria-live": "polite",
-      "aria-atomic": "true",
-    });
+    this.live = liveAlert(`${name}-alert`);
     clear(root);
     root.classList.add("portal-ready");
     root.appendChild(this.stepBox);

@@ -2,7 +2,7 @@
  * and the section shown under them. A reload comes back to the same section. */
 import { logOff } from "./portal-app-call.js";
 import { app } from "./portal-app-ui.js";
-import { clear, focusHeading, h, uid } from "./portal-dom.js";
+import { clear, focusHeading, h, liveAlert, uid } from "./portal-dom.js";
 import { t } from "./portal-messages.js";
 import { readStored, writeStored } from "./portal-session.js";
 import { auditView } from "./portal-staff-audit.js";
@@ -95,12 +95,7 @@ export function renderStaffHome(root, me) {
   app.me = me;
   const sections = sectionsFor(me);
   app.panel = h("div", { className: "portal-view" });
-  app.live = h("div", {
-    className: "portal-alert",
-    id: uid("staff-alert"),
-    "aria-live": "polite",
-    "aria-atomic": "true",
-  });
+  app.live = liveAlert("staff-alert");
   app.show = (name, focus) => show(sections.find((s) => s.name === name) || sections[0], focus);
   root.appendChild(header(me));
   root.appendChild(sectionButtons(sections));
