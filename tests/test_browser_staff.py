@@ -22,6 +22,7 @@ import yaml
 
 from chalicelib.languages import LANGUAGES
 
+from .support.axe import axe_violations
 from .support.stack import Stack, demo_accounts
 from .support.staff import (
     LABELS,
@@ -32,7 +33,6 @@ from .support.staff import (
     STAFF,
     WIDE,
     Opener,
-    axe_violations,
     open_section,
     own_stack_fixture,  # noqa: F401 - the fixture own_stack
     staff_page_fixture,  # noqa: F401 - the fixture staff_page

@@ -19,6 +19,7 @@ import pytest
 import requests
 import yaml
 
+from .support.axe import axe_violations
 from .support.stack import Stack, demo_accounts
 from .support.staff import (
     NARROW,
@@ -27,7 +28,6 @@ from .support.staff import (
     STAFF,
     WIDE,
     Opener,
-    axe_violations,
     open_section,
     own_stack_fixture,  # noqa: F401 - the fixture own_stack
     remember_mfa,
