@@ -26,12 +26,13 @@ from .notices.report import table
 from .notices.send import send
 from .notices.status import status as notice_status
 from .sis.importer import ExportInvalid, import_export
+from .sis.oneroster import VERSIONS
 from .synthetic.generate import generate_district
 from .translations import SOURCE, pages, untranslated_lines
 from .translations import status as translation_status
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="District portal staff tools.")
-sis_app = typer.Typer(no_args_is_help=True, help="Load and generate SIS exports (OneRoster 1.1).")
+sis_app = typer.Typer(no_args_is_help=True, help="Load and generate SIS exports (OneRoster CSV).")
 staff_app = typer.Typer(no_args_is_help=True, help="Staff accounts.")
 accounts_app = typer.Typer(no_args_is_help=True, help="Student accounts.")
 app.add_typer(sis_app, name="sis")
@@ -62,17 +63,35 @@ def run(
     raise typer.Exit(run_stack(in_memory=in_memory, demo=not no_demo))
 
 
+def _oneroster_version(value: str) -> str:
+    """A version `portal sis generate` writes, or a usage error (exit 2)."""
+    if value not in VERSIONS:
+        raise typer.BadParameter(f"{value!r} is not one of: {', '.join(VERSIONS)}")
+    return value
+
+
 @sis_app.command("generate")
 def sis_generate(
     directory: Path = typer.Argument(..., help="Folder to write the CSV files into."),
     students: int = typer.Option(..., "--students", min=1, max=500_000, help="How many students."),
     seed: int = typer.Option(1, "--seed", help="Same seed, same files, byte for byte."),
+    oneroster: str = typer.Option(
+        "1.1",
+        "--oneroster",
+        callback=_oneroster_version,
+        metavar="|".join(VERSIONS),
+        help="OneRoster version; 1.2 is the twin of the same seed's 1.1 (roles in roles.csv).",
+    ),
 ) -> None:
-    """Write a realistic synthetic district as OneRoster 1.1 CSV with the extension files."""
+    """Write a realistic synthetic district as OneRoster CSV with the extension files."""
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Generating students", total=students)
         counts = generate_district(
-            students, seed, directory, progress=lambda n: progress.advance(task, n)
+            students,
+            seed,
+            directory,
+            progress=lambda n: progress.advance(task, n),
+            oneroster=oneroster,
         )
     for name, rows in sorted(counts.items()):
         console.print(f"  {name:<22} {rows:>9,} rows")

@@ -115,20 +115,23 @@ def write_export(folder: Path, students: list[Student]) -> None:
         writer = csv.writer(users, lineterminator="\n")
         writer.writerow(
             [PARENT, "", "", "true", "mcgarrah-es", "parent", "fparent", "", "Robin", "Ellery",
-             "", "", "", "", "", "stu-greg-student,stu-marcia-student", "", "", "en"]
+             "", "", "", "", "", "stu-greg-student,stu-marcia-student", "", "", "en",
+             "", "", ""]
         )  # fmt: skip
         writer.writerow(
             [PARENT_2, "", "", "true", "mcgarrah-es", "guardian", "sellery", "", "Sam", "Ellery",
-             "", "", "", "", "", "stu-greg-student", "", "", "fr"]
+             "", "", "", "", "", "stu-greg-student", "", "", "fr", "", "", ""]
         )  # fmt: skip
         writer.writerow(
             [PARENT_VI, "", "", "true", "mcgarrah-es", "parent", "hphan", "", "Hà", "Phan",
-             "", "", "", "", "", "stu-greg-student,stu-marcia-student", "", "", "vi"]
+             "", "", "", "", "", "stu-greg-student,stu-marcia-student", "", "", "vi",
+             "", "", ""]
         )  # fmt: skip
         for s in students:
             writer.writerow(
                 [s.sourced_id, "", "", "true", "mcgarrah-es", "student", s.username, "",
-                 s.given, s.family, s.middle, s.identifier, "", "", "", "", "05", "", "en"]
+                 s.given, s.family, s.middle, s.identifier, "", "", "", "", "05", "", "en", "", "",
+                 ""]
             )  # fmt: skip
     with open(folder / "households.csv", "a", newline="", encoding="utf-8") as households:
         csv.writer(households, lineterminator="\n").writerow(

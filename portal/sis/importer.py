@@ -1,4 +1,4 @@
-"""`portal sis import`: check a OneRoster 1.1 CSV export, then make the `sis` table mirror it.
+"""`portal sis import`: check a OneRoster 1.1 or 1.2 CSV export, then mirror it in table `sis`.
 
 1. Validate every file; any problem raises ExportInvalid and nothing is written (QUALITY R4).
 2. Scan what is stored, keeping only 64-bit hashes of keys and contents, and each student's

@@ -38,6 +38,15 @@ def _num(value: float | None) -> int | float | None:
     return int(value) if value.is_integer() else value
 
 
+def _preferred(person: Person, middle: bool = True) -> Item:
+    """The names a person goes by, beside the legal ones (a guardian's profile has no middle
+    name); none stored when the SIS gives none, so such an export changes no profile."""
+    names = {"preferred_given_name": person.preferred_given,
+             "preferred_middle_name": person.preferred_middle if middle else "",
+             "preferred_family_name": person.preferred_family}  # fmt: skip
+    return {key: value for key, value in names.items() if value}
+
+
 def _float(text: str) -> float | None:
     text = text.strip()
     return float(text) if text else None
@@ -102,7 +111,8 @@ class Builder:
             yield {"pk": f"guardian#{gid}", "sk": "profile", "sourced_id": gid,
                    "given_name": g.given, "family_name": g.family, "role": g.role,
                    "email": g.email, "language": g.language, "active": g.active,
-                   "household": self.ex.household_of.get(gid)}  # fmt: skip
+                   "household": self.ex.household_of.get(gid),
+                   **_preferred(g, middle=False)}  # fmt: skip
 
     def links(self) -> Iterator[Item]:
         """Guardian ↔ student links, readable from both sides (gsi1 from the student) and by
@@ -130,7 +140,7 @@ class Builder:
                "grade": s.grade, "years": years,
                "active": s.active, "language": s.language,
                "first_seen_at": self.first_seen.get(s.identifier, self.entered_at),
-               "household": ex.household_of.get(s.sid)}  # fmt: skip
+               "household": ex.household_of.get(s.sid), **_preferred(s)}  # fmt: skip
         for cid, k in classes:
             course = ex.courses.get(k.course, ("", ""))
             yield {"pk": pk, "sk": f"class#{cid}", "gsi2pk": f"class#{cid}",

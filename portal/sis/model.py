@@ -90,6 +90,10 @@ class Person:
     grade: str
     language: str
     active: bool
+    # The names the person goes by, when the SIS gives them ("" for none): shown to families.
+    preferred_given: str = ""
+    preferred_middle: str = ""
+    preferred_family: str = ""
 
 
 @dataclass(slots=True)

@@ -1,4 +1,4 @@
-"""OneRoster 1.1 bulk CSV layout: file names, exact headers and vocabularies."""
+"""OneRoster 1.1 bulk CSV layout: file names, exact headers, vocabularies (1.2: oneroster12.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ HEADERS: dict[str, list[str]] = {
         "sourcedId", "status", "dateLastModified", "enabledUser", "orgSourcedIds", "role",
         "username", "userIds", "givenName", "familyName", "middleName", "identifier", "email",
         "sms", "phone", "agentSourcedIds", "grades", "password", "metadata.language",
+        "metadata.preferredGivenName", "metadata.preferredMiddleName",
+        "metadata.preferredFamilyName",
     ],
     "courses.csv": [
         "sourcedId", "status", "dateLastModified", "schoolYearSourcedId", "title", "courseCode",
@@ -94,6 +96,12 @@ MANIFEST_FILE_ENTRIES: tuple[str, ...] = (
     "results",
     "users",
 )
+VERSION_KEY = "oneroster.version"
+VERSIONS: tuple[str, ...] = ("1.1", "1.2")
+# Preferred names: standard columns of a 1.2 users.csv; a 1.1 export may carry them as extension
+# columns of the same names behind the `metadata.` prefix that 1.1 gives every extension.
+PREFERRED_NAMES: tuple[str, ...] = ("preferredGivenName", "preferredMiddleName",
+                                    "preferredFamilyName")  # fmt: skip
 SOURCE_SYSTEM_NAME = "Infinite Campus"
 SOURCE_SYSTEM_CODE = "CCPS"
 
@@ -135,11 +143,17 @@ def split_ids(field: str) -> list[str]:
     return [part.strip() for part in field.split(",") if part.strip()]
 
 
-def manifest_rows(present: Iterable[str]) -> list[list[str]]:
+def preferred_names(row: dict[str, str]) -> tuple[str, ...]:
+    """A user's preferred given, middle and family name ("" for none), from either version."""
+    return tuple((row.get(c) or row.get(f"metadata.{c}") or "").strip() for c in PREFERRED_NAMES)
+
+
+def manifest_rows(present: Iterable[str], version: str = "1.1",
+                  entries: Iterable[str] = MANIFEST_FILE_ENTRIES) -> list[list[str]]:  # fmt: skip
     """Rows of a bulk manifest.csv naming the present core files (e.g. "users.csv")."""
     names = {name.removesuffix(".csv") for name in present}
-    rows = [["manifest.version", "1.0"], ["oneroster.version", "1.1"]]
+    rows = [["manifest.version", "1.0"], [VERSION_KEY, version]]
     rows += [[f"file.{entry}", "bulk" if entry in names else "absent"]
-             for entry in MANIFEST_FILE_ENTRIES]  # fmt: skip
+             for entry in entries]  # fmt: skip
     rows += [["source.systemName", SOURCE_SYSTEM_NAME], ["source.systemCode", SOURCE_SYSTEM_CODE]]
     return rows

@@ -1,4 +1,4 @@
-"""Validate a OneRoster 1.1 CSV export completely before anything is written (QUALITY R4).
+"""Validate a OneRoster 1.1 or 1.2 CSV export completely before anything is written (QUALITY R4).
 
 Files are read in dependency order, so a reference is checked against a file already read;
 references inside one file (parents, agents) are checked once that file is done. A reference
@@ -14,7 +14,9 @@ from pathlib import Path
 from chalicelib import languages
 from portal.addresses import normal_address
 from portal.sis import oneroster as ors
+from portal.sis import oneroster12 as ors12
 from portal.sis import validate_classes as classes
+from portal.sis import validate_roles as roles
 from portal.sis.csvfiles import Errors, is_tobedeleted
 from portal.sis.model import Export, Org, Person, Session
 from portal.sis.validator import Tick, Validator
@@ -37,7 +39,9 @@ def validate(directory: Path, tick: Tick | None = None) -> Export:
     manifest(v)
     orgs(v)
     sessions(v)
+    roles.before_users(v)  # a 1.2 export's roles.csv, where users() then finds roles and orgs
     users(v)
+    roles.after_users(v)
     classes.courses(v)
     classes.classes(v)
     classes.enrollments(v)
@@ -60,7 +64,7 @@ def validate(directory: Path, tick: Tick | None = None) -> Export:
 
 def total_bytes(directory: Path) -> int:
     """Size of every file validation reads (for the progress bar)."""
-    names = (*ors.CORE_FILES, *ors.EXTENSION_FILES)
+    names = (*ors12.CORE_FILES, *ors.EXTENSION_FILES)
     return sum((directory / n).stat().st_size for n in names if (directory / n).is_file())
 
 
@@ -68,6 +72,10 @@ def manifest(v: Validator) -> None:
     """manifest.csv: a full snapshot only."""
     for _, row in v.each(ors.MANIFEST, status=False):
         key, value = row["propertyName"].strip(), row["value"].strip()
+        v.manifest[key] = value
+        if key == ors.VERSION_KEY and value not in ors.VERSIONS:
+            v.c.fail("value", f"OneRoster version {value!r} is not supported (expected one of: "
+                              f"{', '.join(ors.VERSIONS)})")  # fmt: skip
         if key.startswith("file.") and value == "delta":
             v.c.fail("value", f"{key} is a delta file: only full snapshots are accepted")
 
@@ -130,12 +138,16 @@ def users(v: Validator) -> None:
         c = v.c
         sid = v.unique(row, seen)
         active = c.boolean(row, "enabledUser") and not is_tobedeleted(row)
-        role = row["role"].strip()
-        if role not in ors.ROLES:
-            c.fail("role", f"unknown role {role!r}")
-        orgs = [v.ref("orgSourcedIds", o, "orgs.csv", ex.orgs, "org")
-                for o in ors.split_ids(c.required(row, "orgSourcedIds"))]  # fmt: skip
+        if v.roles is None:  # OneRoster 1.1: users.csv names the role and the orgs
+            role = row["role"].strip()
+            if role not in ors.ROLES:
+                c.fail("role", f"unknown role {role!r}")
+            orgs = [v.ref("orgSourcedIds", o, "orgs.csv", ex.orgs, "org")
+                    for o in ors.split_ids(c.required(row, "orgSourcedIds"))]  # fmt: skip
+        else:  # 1.2: roles.csv does, checked as it was read (validate_roles.py)
+            role, orgs = v.roles.of(row)
         given, family = c.required(row, "givenName"), c.required(row, "familyName")
+        preferred = ors.preferred_names(row)
         identifier = row["identifier"]
         if role == ors.STUDENT_ROLE:
             if not _IDENTIFIER.fullmatch(identifier):
@@ -155,7 +167,7 @@ def users(v: Validator) -> None:
         if role not in ors.ROLES:
             continue
         if role in ors.STAFF_ROLES:
-            ex.teacher_names[sid] = f"{given} {family}".strip()
+            ex.teacher_names[sid] = f"{preferred[0] or given} {preferred[2] or family}".strip()
             if email := normal_address(row["email"]):
                 ex.teacher_emails[sid] = email
             continue
@@ -166,7 +178,7 @@ def users(v: Validator) -> None:
         person = Person(
             sid, role, given, family, row["middleName"], identifier, row["email"].strip(),
             school, grades[0] if grades else "",
-            language if language in languages.LANGUAGES else languages.DEFAULT, active,
+            language if language in languages.LANGUAGES else languages.DEFAULT, active, *preferred,
         )  # fmt: skip
         (ex.students if role == ors.STUDENT_ROLE else ex.guardians)[sid] = person
     v.later(agents, "users.csv", ex.roles, "user")

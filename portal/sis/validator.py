@@ -9,25 +9,36 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Container, Iterator
 from pathlib import Path
+from typing import Protocol
 
 from portal.sis import oneroster as ors
+from portal.sis import oneroster12 as ors12
 from portal.sis.csvfiles import Checker, CsvFile, Errors
 from portal.sis.model import Export
 
 STATUSES = ("", "active", "tobedeleted")  # bulk files may leave status blank
 OPTIONAL_COLUMNS = {
     "orgs.csv": {"metadata.email"},
-    "users.csv": {"metadata.language"},
+    "users.csv": {"metadata.language", *(f"metadata.{c}" for c in ors.PREFERRED_NAMES)},
     "categories.csv": {"metadata.weight"},
 }
 Tick = Callable[[int], None]
 Line = tuple[int, dict[str, str]]
 
 
-def open_file(directory: Path, name: str, errors: Errors, tick: Tick | None = None) -> CsvFile:
+def open_file(directory: Path, name: str, errors: Errors, tick: Tick | None = None,
+              headers: dict[str, list[str]] = ors.HEADERS) -> CsvFile:  # fmt: skip
     """A file of the export with its required columns (every standard column, no metadata)."""
-    required = [c for c in ors.HEADERS[name] if c not in OPTIONAL_COLUMNS.get(name, set())]
+    optional = OPTIONAL_COLUMNS.get(name, set()) | ors12.OPTIONAL_COLUMNS.get(name, set())
+    required = [c for c in headers[name] if c not in optional]
     return CsvFile(directory, name, required, errors, tick)
+
+
+class UserRoles(Protocol):
+    """Where a OneRoster 1.2 export's users get the role and orgs 1.1 puts in users.csv."""
+
+    def of(self, row: dict[str, str]) -> tuple[str, list[str]]:
+        """The role and orgs of the users.csv row being checked."""
 
 
 class Validator:
@@ -36,11 +47,14 @@ class Validator:
     def __init__(self, export: Export, errors: Errors, tick: Tick | None) -> None:
         self.export, self.errors, self.tick = export, errors, tick
         self.broken: set[str] = set()  # files whose ids are unknown (missing, unreadable)
+        self.manifest: dict[str, str] = {}  # manifest.csv's properties, e.g. oneroster.version
+        self.headers = ors.HEADERS  # a 1.2 export's are oneroster12.HEADERS
+        self.roles: UserRoles | None = None  # 1.2: roles.csv as read (validate_roles.py)
         self.c = Checker("", errors)
 
     def each(self, name: str, status: bool = True) -> Iterator[Line]:
         """Rows of one file with the status columns checked; the checker follows the line."""
-        f = open_file(self.export.directory, name, self.errors, self.tick)
+        f = open_file(self.export.directory, name, self.errors, self.tick, self.headers)
         self.c = c = Checker(name, self.errors)
         for line, row in f.rows():
             c.line = line

@@ -50,15 +50,17 @@ class _Guardian:
     sms: str
     phone: str
     apart: bool  # lives in another household and may not see the students
+    sex: str
 
 
 class Families:
     """Writes households one by one, so memory stays flat whatever the district's size."""
 
     def __init__(self, rng: Random, cal: Calendar, district: District,
-                 handles: people.Handles, emit: EmitMany) -> None:  # fmt: skip
+                 handles: people.Handles, emit: EmitMany, names: Random) -> None:  # fmt: skip
         self.rng, self.cal, self.district = rng, cal, district
         self.handles, self.emit = handles, emit
+        self.names = names  # preferred names draw from their own stream: the rest stays as it was
 
     def household(self, kids: list[Kid], identifiers: Iterator[str]) -> None:
         """Write one household: its guardians, its students and all their rows."""
@@ -77,6 +79,7 @@ class Families:
             name, username = g.name, self.handles.username(rng, g.name)
             row = [g.sid, "", "", "true", join_ids(schools), g.role, username, "", name.given]
             row += [name.family, name.middle, "", g.email, g.sms, g.phone, agents, "", "", lang]
+            row += self._preferred(community, g.sex, name)
             users.append(row)
             access = "false" if g.apart else "true"
             links += [[g.sid, sid, access] for sid in student_ids]
@@ -126,7 +129,7 @@ class Families:
                 email = self.handles.email(rng, name, rng.choice(pools.EMAIL_DOMAINS))
             sms = people.phone(rng) if rng.random() < 0.6 else ""
             phone = people.phone(rng) if apart else home_phone
-            out.append(_Guardian(people.new_id(rng), role, name, email, sms, phone, apart))
+            out.append(_Guardian(people.new_id(rng), role, name, email, sms, phone, apart, sex))
         return out
 
     def _student(self, sid: str, kid: Kid, identifier: str, community: str, surname: str,
@@ -145,7 +148,11 @@ class Families:
         self._attendance(sid, sections, homeroom=school.level == "E")
         return [sid, "", "", "true", school.sid, "student", f"S{identifier}", "", name.given,
                 name.family, name.middle, identifier, "", "", "", guardian_ids, GRADES[grade],
-                "", lang]  # fmt: skip
+                "", lang, *self._preferred(community, sex, name)]  # fmt: skip
+
+    def _preferred(self, community: str, sex: str, name: Name) -> list[str]:
+        """The metadata.preferred* columns of a user row: a given name now and then."""
+        return [people.preferred_given(self.names, community, sex, name), "", ""]
 
     def _demographics(self, sid: str, grade: int, sex: str, community: str) -> None:
         """Birth date fitting the grade (5 on September 1 for kindergarten), race, birthplace."""

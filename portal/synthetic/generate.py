@@ -1,4 +1,8 @@
-"""`portal sis generate`: a realistic synthetic district as OneRoster 1.1 CSV plus extensions."""
+"""`portal sis generate`: a realistic synthetic district as OneRoster CSV plus extensions.
+
+OneRoster 1.2 is written as the twin of the 1.1 export of the same seed: the same people and
+rows, each user's role moved into roles.csv (primary in each of its orgs).
+"""
 
 from __future__ import annotations
 
@@ -12,12 +16,14 @@ from types import TracebackType
 from typing import Any
 
 from chalicelib import school_year as school_years
+from portal.sis import oneroster12
 from portal.sis.oneroster import (
     CORE_FILES,
     EXTENSION_FILES,
     GRADES,
     HEADERS,
     MANIFEST,
+    VERSIONS,
     manifest_rows,
 )
 from portal.synthetic import people, schedule
@@ -39,10 +45,14 @@ def generate_district(
     out_dir: Path,
     school_year: int | None = None,
     progress: Callable[[int], None] | None = None,
+    oneroster: str = "1.1",
 ) -> dict[str, int]:
-    """Write a synthetic district to `out_dir`; return data rows written per file."""
+    """Write a synthetic district to `out_dir` in OneRoster `oneroster` (1.1 or 1.2); return data
+    rows written per file."""
     if not 1 <= students <= MAX_STUDENTS:
         raise ValueError(f"students must be between 1 and {MAX_STUDENTS:,}, got {students}")
+    if oneroster not in VERSIONS:
+        raise ValueError(f"oneroster must be one of {', '.join(VERSIONS)}, got {oneroster!r}")
     # None means the school year holding today in DISTRICT_TZ (America/New_York by default) on
     # chalicelib's clock; the same explicit arguments always give byte-identical files.
     year = school_years.current() if school_year is None else school_year
@@ -50,12 +60,13 @@ def generate_district(
     levels = schedule.school_levels(students)
     households, counts = _plan(Random(f"{seed}:plan"), students, levels)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with _Sink(out_dir) as sink:
+    with _Sink(out_dir, oneroster) as sink:
         handles = people.Handles()
         district = schedule.write_district(
             Random(f"{seed}:district"), cal, levels, counts, sink.emit, handles
         )
-        families = Families(Random(f"{seed}:families"), cal, district, handles, sink.emit_many)
+        families = Families(Random(f"{seed}:families"), cal, district, handles, sink.emit_many,
+                            Random(f"{seed}:preferred"))  # fmt: skip
         identifiers = _identifiers(Random(f"{seed}:ids"), students)
         done = 0
         for kids in households:
@@ -63,7 +74,7 @@ def generate_district(
             before, done = done, done + len(kids)
             if progress and done // PROGRESS_EVERY > before // PROGRESS_EVERY:
                 progress(done)
-        sink.emit_many(MANIFEST, manifest_rows(CORE_FILES))
+        sink.emit_many(MANIFEST, sink.manifest())
     if progress and done % PROGRESS_EVERY:
         progress(done)
     return dict(sink.counts)
@@ -102,25 +113,37 @@ def _identifiers(rng: Random, students: int) -> Iterator[str]:
 
 
 class _Sink:
-    """Every output file open at once, headers written, rows counted as they stream out."""
+    """Every output file open at once, headers written, rows counted as they stream out.
 
-    def __init__(self, out_dir: Path) -> None:
-        self.out_dir = out_dir
+    Rows come in 1.1's columns; for 1.2 the sink writes each user row as its twin.
+    """
+
+    def __init__(self, out_dir: Path, version: str = "1.1") -> None:
+        self.out_dir, self.version = out_dir, version
+        self.twin = version == oneroster12.VERSION
+        self.files = (*(oneroster12.CORE_FILES if self.twin else CORE_FILES), *EXTENSION_FILES)
+        self.headers = oneroster12.HEADERS if self.twin else HEADERS
         self.stack = ExitStack()
         self.writers: dict[str, Any] = {}
         self.counts: dict[str, int] = {}
 
     def __enter__(self) -> _Sink:
-        for name in (*CORE_FILES, *EXTENSION_FILES):
+        for name in self.files:
             path = self.out_dir / name
             handle = self.stack.enter_context(
                 path.open("w", encoding="utf-8", newline="", buffering=1 << 20)
             )
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(HEADERS[name])
+            writer.writerow(self.headers[name])
             self.writers[name] = writer
             self.counts[name] = 0
         return self
+
+    def manifest(self) -> list[list[str]]:
+        """The rows of manifest.csv: every core file of the version is there."""
+        if self.twin:
+            return manifest_rows(self.files, self.version, oneroster12.MANIFEST_FILE_ENTRIES)
+        return manifest_rows(CORE_FILES)
 
     def __exit__(
         self,
@@ -132,10 +155,22 @@ class _Sink:
 
     def emit(self, name: str, row: list[str]) -> None:
         """Write one row."""
-        self.writers[name].writerow(row)
-        self.counts[name] += 1
+        self.emit_many(name, [row])
 
     def emit_many(self, name: str, rows: list[list[str]]) -> None:
         """Write several rows."""
+        if self.twin and name == "users.csv":
+            rows = self._twins(rows)
         self.writers[name].writerows(rows)
         self.counts[name] += len(rows)
+
+    def _twins(self, rows: list[list[str]]) -> list[list[str]]:
+        """1.1 user rows as 1.2 ones, their roles written to roles.csv."""
+        users: list[list[str]] = []
+        roles: list[list[str]] = []
+        for values in rows:
+            user, held = oneroster12.twin(dict(zip(HEADERS["users.csv"], values, strict=True)))
+            users.append([user[c] for c in oneroster12.USERS_HEADER])
+            roles += [[role.get(c, "") for c in oneroster12.ROLES_HEADER] for role in held]
+        self.emit_many(oneroster12.ROLES_FILE, roles)
+        return users

@@ -9,6 +9,7 @@ from random import Random
 from portal.synthetic import pools
 
 SEXES = ("female", "male")
+PREFERRED_ENGLISH_SHARE, PREFERRED_MIDDLE_SHARE = 0.08, 0.05
 # Letters NFKD cannot take apart but an email address must not carry.
 _FOLD = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "œ": "oe"})
 
@@ -82,6 +83,20 @@ def child_name(rng: Random, community: str, sex: str, family: str) -> Name:
         else:
             middle = _middle(rng, community, sex)
     return Name(given_name(rng, given_pool, sex), middle, family)
+
+
+def preferred_given(rng: Random, community: str, sex: str, name: Name) -> str:
+    """The given name someone goes by when it is not the legal one, else "" (most people).
+
+    Children and parents of immigrant families often go by an English name at school; now and
+    then someone goes by their middle name.
+    """
+    roll, goes_by = rng.random(), ""
+    if community != "en" and roll < PREFERRED_ENGLISH_SHARE:
+        goes_by = given_name(rng, "en", sex)
+    elif community != "vi" and len(name.middle) > 2 and roll > 1 - PREFERRED_MIDDLE_SHARE:
+        goes_by = name.middle  # Vietnamese middle names (Văn, Thị) are never what one goes by
+    return goes_by if goes_by != name.given else ""
 
 
 def _middle(rng: Random, community: str, sex: str) -> str:

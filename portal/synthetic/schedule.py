@@ -248,7 +248,7 @@ class _Builder:
         email = self.handles.email(rng, name, pools.STAFF_EMAIL_DOMAIN)
         self.emit("users.csv", [sid, "", "", "true", self.schools[s].sid, "teacher",
                   self.handles.username(rng, name), "", name.given, name.family, name.middle,
-                  str(self.employee), email, "", "", "", "", "", ""])  # fmt: skip
+                  str(self.employee), email, "", "", "", "", "", "", "", "", ""])  # fmt: skip
         self.teachers[full_key] = (sid, room)
         return sid, room
 

@@ -21,6 +21,10 @@ school#<org> / student#<identifier>, a link under
 school#<the student's org> / guardian#<gid>#<identifier>, a schedule class under
 class#<classSourcedId> / student#<identifier>.
 
+Student and guardian profiles hold the legal names (given_name, family_name, and middle_name
+for students) and, only when the SIS gives them, the names the person goes by beside them:
+preferred_given_name, preferred_middle_name, preferred_family_name.
+
 Profiles of people who left the export stay with active=false (first_seen_at is kept); callers
 decide visibility from that flag, so every read here returns inactive records as well. Reads
 return plain values without the table's keys; the importer's scan and batch write deal in
