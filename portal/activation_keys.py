@@ -58,8 +58,8 @@ def issue_keys(guardian_id: str | None, out: Path | None) -> int:
                 writer.writerow(
                     [
                         guardian.guardian_id,
-                        guardian.given_name,
-                        guardian.family_name,
+                        guardian.first_name,
+                        guardian.last_name,
                         language,
                         key,
                         expires,

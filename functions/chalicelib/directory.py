@@ -25,7 +25,8 @@ def _words(query: str) -> list[str]:
 
 
 def _matches(words: list[str], *names: str) -> bool:
-    """Every word of the query appears in the names (parts of names count: "clay")."""
+    """Every word of the query appears in the names (parts of names count: "clay"); callers
+    give the names shown and the legal ones, so staff find a student by either."""
     haystack = identity.search_form(" ".join(names))
     return all(word in haystack for word in words)
 
@@ -49,7 +50,8 @@ def find_students(actor: audit.Actor, query: str, school: str | None) -> list[di
         found = [
             s
             for s in sis.students_of_school(target)
-            if s.active and _matches(words, s.given_name, s.middle_name, s.family_name)
+            if s.active
+            and _matches(words, s.display_name, s.given_name, s.middle_name, s.family_name)
         ][:MAX_RESULTS]
     generation = stored_accounts.generation()
     return [
@@ -85,9 +87,10 @@ def find_parents(actor: audit.Actor, query: str, school: str | None) -> list[dic
         (
             g
             for g in guardians
-            if g.guardian_id == by_username or _matches(words, g.given_name, g.family_name)
+            if g.guardian_id == by_username
+            or _matches(words, g.display_name, g.given_name, g.family_name)
         ),
-        key=lambda g: (identity.search_form(g.family_name), identity.search_form(g.given_name)),
+        key=lambda g: (identity.search_form(g.last_name), identity.search_form(g.first_name)),
     )[:MAX_RESULTS]
     names = {s.student_id: s.display_name for s in sis.students_by_id(
         sid for g in found for sid in children[g.guardian_id])}  # fmt: skip

@@ -29,7 +29,7 @@ def issue(actor: audit.Actor, scope: str, target: str) -> dict[str, Any]:
     family = _family(actor, scope, target)
     guardians = sorted(
         (g for g in sis.guardians_by_id(family) if g.active),
-        key=lambda g: (g.family_name, g.given_name, g.guardian_id),
+        key=lambda g: (g.last_name, g.first_name, g.guardian_id),
     )
     letters: list[dict[str, Any]] = []
     more = False

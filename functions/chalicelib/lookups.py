@@ -243,8 +243,8 @@ def _member(sourced_id: str, in_view: dict[str, sis.Student]) -> dict[str, str] 
     """A member's name and role, if an active guardian or a student in view (else None)."""
     student = in_view.get(sourced_id)
     if student is not None:
-        return {"name": f"{student.given_name} {student.family_name}", "role": "student"}
+        return {"name": student.short_name, "role": "student"}
     guardian = sis.get_guardian(sourced_id)
     if guardian is None or not guardian.active:
         return None
-    return {"name": f"{guardian.given_name} {guardian.family_name}", "role": guardian.role}
+    return {"name": guardian.short_name, "role": guardian.role}

@@ -31,7 +31,8 @@ def profile(session: Session) -> dict[str, Any]:
         ]
     else:
         students = []
-    name = " ".join(sis.names_of(holder)) if account.role != "staff" else account.username
+    shown = holder.short_name if holder is not None else ""
+    name = shown if account.role != "staff" else account.username
     found: dict[str, Any] = {
         "username": account.username,
         "role": account.role,

@@ -7,7 +7,7 @@ callers decide visibility from that flag, so every function here returns inactiv
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,9 +15,23 @@ from .account import Account
 from .storage import sis as mirror
 
 
+def prefer(preferred: str, legal: str) -> str:
+    """The part of a name families see: the one the person goes by, else the legal one."""
+    return preferred or legal
+
+
+def shown_name(profile: Mapping[str, Any], part: str) -> str:
+    """One part ("given_name", "middle_name", "family_name") of a stored profile's shown name."""
+    return prefer(str(profile.get(f"preferred_{part}") or ""), str(profile.get(part) or ""))
+
+
 @dataclass(frozen=True)
 class Student:
-    """A student as exported by the SIS (names exactly as exported)."""
+    """A student as exported by the SIS (names exactly as exported).
+
+    The legal names are what a claim matches; families and staff see the preferred ones, when
+    the SIS gives them, everywhere a name is shown.
+    """
 
     student_id: str
     sourced_id: str  # OneRoster sourcedId: household member lists name students by it
@@ -33,11 +47,30 @@ class Student:
     first_seen_at: int
     language: str
     household: str | None
+    preferred_given_name: str = ""
+    preferred_middle_name: str = ""
+    preferred_family_name: str = ""
+
+    @property
+    def first_name(self) -> str:
+        """The given name the student goes by."""
+        return prefer(self.preferred_given_name, self.given_name)
+
+    @property
+    def last_name(self) -> str:
+        """The family name the student goes by."""
+        return prefer(self.preferred_family_name, self.family_name)
+
+    @property
+    def short_name(self) -> str:
+        """Given and family name as shown (the portal's header, household members)."""
+        return f"{self.first_name} {self.last_name}"
 
     @property
     def display_name(self) -> str:
-        """Given, middle and family name, as the SIS spells them."""
-        return " ".join(p for p in (self.given_name, self.middle_name, self.family_name) if p)
+        """Given, middle and family name as shown, as the SIS spells them."""
+        middle = prefer(self.preferred_middle_name, self.middle_name)
+        return " ".join(p for p in (self.first_name, middle, self.last_name) if p)
 
 
 @dataclass(frozen=True)
@@ -52,11 +85,25 @@ class Guardian:
     language: str
     active: bool
     household: str | None
+    preferred_given_name: str = ""
+    preferred_family_name: str = ""
+
+    @property
+    def first_name(self) -> str:
+        """The given name the guardian goes by."""
+        return prefer(self.preferred_given_name, self.given_name)
+
+    @property
+    def last_name(self) -> str:
+        """The family name the guardian goes by."""
+        return prefer(self.preferred_family_name, self.family_name)
 
     @property
     def display_name(self) -> str:
-        """Given and family name, as the SIS spells them."""
-        return f"{self.given_name} {self.family_name}"
+        """Given and family name as shown, as the SIS spells them."""
+        return f"{self.first_name} {self.last_name}"
+
+    short_name = display_name
 
 
 def _student(item: dict[str, Any]) -> Student:
@@ -75,6 +122,9 @@ def _student(item: dict[str, Any]) -> Student:
         first_seen_at=int(item["first_seen_at"]),
         language=item.get("language", "en"),
         household=item.get("household"),
+        preferred_given_name=item.get("preferred_given_name", ""),
+        preferred_middle_name=item.get("preferred_middle_name", ""),
+        preferred_family_name=item.get("preferred_family_name", ""),
     )
 
 
@@ -88,6 +138,8 @@ def _guardian(item: dict[str, Any]) -> Guardian:
         language=item.get("language", "en"),
         active=bool(item.get("active", False)),
         household=item.get("household"),
+        preferred_given_name=item.get("preferred_given_name", ""),
+        preferred_family_name=item.get("preferred_family_name", ""),
     )
 
 
@@ -152,8 +204,11 @@ def is_active(person: Student | Guardian | None) -> bool:
 
 
 def names_of(person: Student | Guardian | None) -> list[str]:
-    """Given and family name of a person, for the password rules."""
-    return [person.given_name, person.family_name] if person else []
+    """Given and family names of a person, legal and preferred, for the password rules."""
+    if person is None:
+        return []
+    names = [person.given_name, person.family_name, person.first_name, person.last_name]
+    return list(dict.fromkeys(names))
 
 
 def students_of_guardian(guardian_id: str) -> list[tuple[Student, bool]]:

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from chalicelib import languages
+from chalicelib.sis import shown_name
 from chalicelib.storage import accounts as stored_accounts
 from chalicelib.storage import sis as mirror
 from portal.addresses import normal_address
@@ -70,8 +71,9 @@ def resolve(notice: Definition) -> Audience:
             audience.no_address.append((guardian_id, lang))
             continue
         names, kids = groups.setdefault((address, lang), (set(), set()))
-        names.add(f"{guardian.get('given_name', '')} {guardian.get('family_name', '')}".strip())
-        kids.update(str(students[s].get("given_name", "")) for s in children[guardian_id])
+        first, last = shown_name(guardian, "given_name"), shown_name(guardian, "family_name")
+        names.add(f"{first} {last}".strip())
+        kids.update(shown_name(students[s], "given_name") for s in children[guardian_id])
     audience.recipients = [
         Recipient(address, lang, tuple(sorted(names)), tuple(sorted(kids)))
         for (address, lang), (names, kids) in sorted(groups.items())
