@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from chalicelib import school_year
+from portal.activation_keys import issue_keys
 from portal.notices import audience, definition
 from portal.sis import oneroster12 as ors12
 from portal.synthetic.generate import generate_district
@@ -99,8 +100,17 @@ def test_preferred_names_are_shown_and_legal_names_claimed(
     token = login(api, username, PASSWORD)["session_token"]
     assert decoded(get(api, "/me", token))["display_name"] == f"Bex {family}"
     assert [s["display_name"] for s in decoded(get(api, "/students", token))["students"]] == [shown]
+    # Letters home (the staff pages' and the CLI's) greet the guardian by that name.
+    school, gid = student["primaryOrgSourcedId"], guardian["sourcedId"]
+    admin = staff_session(api, "school_admin", school)
+    sent = post(api, "/staff/activation-letters", {"scope": "guardian", "id": gid}, admin)
+    (letter,) = decoded(sent)["letters"]
+    assert letter["name"] == "Lou Ames" and shown in letter["students"]
+    issue_keys(gid, tmp_path / "keys.csv")
+    (row,) = read_rows(tmp_path / "keys.csv")
+    assert (row["given_name"], row["family_name"]) == ("Lou", "Ames")
     # The guardian's portal: their own name, the student switcher and the household.
-    parent = activate(api, guardian["sourcedId"], parent_username())
+    parent = activate(api, gid, parent_username())
     assert decoded(get(api, "/me", parent))["display_name"] == "Lou Ames"
     assert shown in [s["display_name"] for s in decoded(get(api, "/students", parent))["students"]]
     members = [m["name"] for h in decoded(get(api, "/household", parent))["households"]
@@ -108,12 +118,10 @@ def test_preferred_names_are_shown_and_legal_names_claimed(
     assert {"Lou Ames", f"Bex {family}"} <= set(members)
     assert f"{guardian['givenName']} {guardian['familyName']}" not in members
     # Staff find the student by either name and see the one the student goes by.
-    school = student["primaryOrgSourcedId"]
     teacher = staff_session(api, "teacher", school)
     for query in ("Bex", given):
         found = decoded(get(api, f"/staff/students?q={quote(query)}", teacher))["students"]
         assert shown in [s["display_name"] for s in found], query
-    admin = staff_session(api, "school_admin", school)
     parents = decoded(get(api, f"/staff/parents?q={quote('Lou Ames')}", admin))["parents"]
     assert "Lou Ames" in [p["name"] for p in parents]
     # The back-to-school notice greets them by the names they go by.
