@@ -37,7 +37,7 @@ def login(username: str, password: str, ip: str) -> dict[str, Any]:
     limits.per_ip("login", ip)
     key = identity.username_key(username)
     counter = limits.login_counter(key)
-    student_id = key[1:] if identity.is_student_username(key) else None
+    student_id = identity.id_of_student_username(key)
     read = logins.read(key, counter, student_id)
     usable = read.account if _exists(read) else None
     # One policy for every username, so that the answers to wrong passwords never tell a staff
