@@ -10,6 +10,7 @@ guides say 9 in all four languages. No guide, letter or form text writes the for
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -19,14 +20,23 @@ import pytest
 from typer.testing import CliRunner
 
 from chalicelib import config, identity
+from chalicelib.languages import LANGUAGES
 
 from .support.api import body
 from .support.factories import PASSWORD, add_student, claim, post, unique_student_id
+from .support.site import build_site, hook_module
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "portal" / "demo" / "sis"
 VARIABLES = ("PORTAL_STUDENT_ID_DIGITS", "PORTAL_USERNAME_PREFIX")
 NINE = {"PORTAL_STUDENT_ID_DIGITS": "9", "PORTAL_USERNAME_PREFIX": "S"}
+# How each language says "N digits" after the number ("7 digits", "7-digit", "7 chiffres"…).
+DIGIT_WORDS = {
+    "en": r"[ -]digits?",
+    "fr": r"\s?chiffres?",
+    "es": r"\s?dígitos?",
+    "vi": r"\s?chữ số",
+}
 
 SetEnv = Callable[[str, str], None]
 
@@ -224,3 +234,125 @@ def test_packaging_sets_and_checks_the_identifiers(setenv: SetEnv) -> None:
     assert config.settings().student_id_digits == 9
     with pytest.raises(SystemExit, match="PORTAL_STUDENT_ID_DIGITS"):
         use_identifiers("13", None)
+
+
+# Letters and guides ------------------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_the_back_to_school_letter_follows_the_setting(nine: None) -> None:
+    from portal.notices import definition
+    from portal.notices.render import Renderer
+
+    from .support.notices import DEMO_NOTICE
+
+    renderer = Renderer(definition.load(DEMO_NOTICE), "https://help.district.example/")
+    english = renderer.parts("en").page_md
+    assert "9-digit student ID" in english and "S012345678" in english
+    assert "7-digit" not in english and "S0123456`" not in english
+
+
+def hand_written(lang: str, digits: int) -> re.Pattern[str]:
+    """A student-ID format written by hand: "7 digits" in the language's words, a username
+    (1 to 3 letters and the digits) or an ID of that length."""
+    return re.compile(
+        rf"(?<![\w{{]){digits}{DIGIT_WORDS[lang]}"
+        rf"|\b[A-Za-z]{{1,3}}[0-9]{{{digits}}}\b|(?<![0-9])[0-9]{{{digits}}}(?![0-9])"
+    )
+
+
+def written_by_hand() -> list[tuple[str, Path]]:
+    """The files that speak of student IDs in a language: guides (not the notice pages,
+    rendered from the letters), letters, the forms' texts."""
+    found = []
+    for lang in LANGUAGES:
+        guides = (ROOT / "site" / "docs" / lang).rglob("*.md")
+        found += [(lang, p) for p in sorted(guides) if p.parent.name != "notices"]
+        found += [(lang, p) for p in sorted((ROOT / "templates").rglob(f"{lang}.md.j2"))]
+        found.append((lang, ROOT / "site" / "messages" / f"{lang}.yml"))
+    return found
+
+
+@pytest.mark.unit
+def test_no_page_writes_the_student_id_format_by_hand(default_ids: None) -> None:
+    problems = [
+        f"{path.relative_to(ROOT)}:{number}: {match.group(0)!r}"
+        for lang, path in written_by_hand()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        for match in hand_written(lang, identity.digits()).finditer(line)
+    ]
+    assert problems == [], "write {{ digits }}, {{ example_username }}… instead:\n" + "\n".join(
+        problems
+    )
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("lang", "line", "found"),
+    [
+        ("en", "Your 7-digit student ID, for example `S0123456`.", ["7-digit", "S0123456"]),
+        ("fr", "Votre numéro d'élève à 7\u00a0chiffres : 0123456.", ["7\u00a0chiffres", "0123456"]),
+        ("es", "Tu ID de estudiante tiene 7 dígitos.", ["7 dígitos"]),
+        ("vi", "Mã số học sinh gồm 7 chữ số.", ["7 chữ số"]),
+        ("en", "Your {{ digits }}-digit ID, like `{{ example_username }}`; a 4-digit year.", []),
+    ],
+)
+def test_the_check_finds_a_hand_written_format(lang: str, line: str, found: list[str]) -> None:
+    assert [m.group(0) for m in hand_written(lang, 7).finditer(line)] == found
+
+
+@pytest.mark.unit
+def test_the_macros_fill_a_guide_and_an_unknown_one_fails(default_ids: None) -> None:
+    from mkdocs.exceptions import PluginError
+
+    hook = hook_module("district_ids")
+    page = (ROOT / "site" / "docs" / "en" / "students" / "index.md").read_text(encoding="utf-8")
+    shown = hook.substitute(page, "en/students/index.md")
+    assert "{{" not in shown and "7-digit student ID" in shown and "| 0123456 | S0123456 |" in shown
+    with pytest.raises(PluginError, match="unknown macro"):
+        hook.substitute("Type {{ digit }} digits.", "x.md")
+    texts = hook.fill_texts({"a": {"b": "{digits} digits, then wait {wait}", "c": "{prefix}"}})
+    assert texts == {"a": {"b": "7 digits, then wait {wait}", "c": "S"}}
+
+
+# The built site, configured for 9 digits ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built_nine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built for a district of 9-digit IDs."""
+    return build_site(tmp_path_factory.mktemp("site-nine"), **NINE)
+
+
+def page_text(path: Path) -> str:
+    """A built page's words: no scripts, no tags, plain spaces."""
+    html = re.sub(r"<script\b.*?</script>", " ", path.read_text(encoding="utf-8"), flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", html)
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_built_claim_form_says_nine(built_nine: Path, lang: str) -> None:
+    folder = built_nine / ("" if lang == "en" else lang)
+    html = (folder / "students" / "claim" / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'<script type="application/json" id="portal-messages">(.*?)</script>', html)
+    assert found
+    data = json.loads(found.group(1))
+    assert data["identity"] == {"digits": 9, "prefix": "S"}
+    for text in (data["labels"]["student_id_hint"], data["errors"]["student_id_format"]):
+        assert "9" in text and "7" not in text and "{" not in text
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_built_guides_say_nine(built_nine: Path, lang: str) -> None:
+    folder = built_nine / ("" if lang == "en" else lang)
+    index = page_text(folder / "students" / "index.html")
+    assert "012345678 S012345678" in index  # the table of ID and username
+    assert re.search(rf"\b9{DIGIT_WORDS[lang]}", index)
+    for page in ("students/claim", "students/login", "help/troubleshooting"):
+        text = page_text(folder / page / "index.html")
+        assert re.search(rf"\b9{DIGIT_WORDS[lang]}", text), page
+        assert not hand_written(lang, 7).search(text), page
+        assert "{{" not in text, page
