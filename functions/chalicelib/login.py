@@ -36,7 +36,7 @@ def login(username: str, password: str, ip: str) -> dict[str, Any]:
         raise InvalidRequest("Enter your username.", field="username")  # no account has it
     key = identity.username_key(username)
     counter = limits.login_counter(key)
-    student_id = key[1:] if identity.is_student_username(key) else None
+    student_id = identity.id_of_student_username(key)
     # The address's window and the login's reads do not depend on each other: one wait for
     # both (a Lambda serves one request at a time, so waits add up to the latency: P2).
     _, read = together.both(
