@@ -255,6 +255,30 @@ def test_check_errors_and_warnings_exit_1(tmp_path: Path) -> None:
     ]
 
 
+def test_check_the_export_of_the_issue(tmp_path: Path) -> None:
+    """Written as a public sample-data generator writes it: every value quoted, CRLF line ends,
+    the gradebook and demographics declared absent."""
+    data = minimal()
+    for name in (*GRADEBOOK, "demographics.csv"):
+        del data[name]
+    directory = write_export(tmp_path, data, quoting=csv.QUOTE_ALL, line_end="\r\n")
+    declare(directory, categories="absent", lineItems="absent", results="absent",
+            demographics="absent")  # fmt: skip
+    code, out, err = run_check(directory)
+    assert (code, err) == (0, ""), err
+    assert out.startswith("✓ No problems, 0 warning(s): ")
+
+
+def test_the_demo_and_generated_exports_have_no_warnings(tmp_path: Path) -> None:
+    """What the product itself writes is clean: a nightly import does not cry wolf."""
+    from portal.sis.validate import validate
+    from portal.synthetic.generate import generate_district
+
+    assert validate(Path(__file__).resolve().parents[1] / "portal/demo/sis").warnings == []
+    generate_district(30, 3, tmp_path, school_year=2026)
+    assert validate(tmp_path).warnings == []
+
+
 def test_check_needs_no_database(tmp_path: Path) -> None:
     """The installed command, pointed at a database that does not answer, still checks."""
     from portal import dynamodb_local
