@@ -35,8 +35,11 @@ def manifest(v: Validator) -> None:
             continue
         seen[key] = line
         v.manifest[key] = value
+    # Declarations are weighed once every property is known, whatever the rows' order.
+    for key, line in seen.items():
         if key.startswith("file."):
-            _declared(v, _name(key), key, value)
+            v.c.line = line
+            _declared(v, _name(key), key, v.manifest[key])
     for name in GRADES_NEED:
         if v.skip.get(name) == ABSENT:
             v.export.gradebook = False
