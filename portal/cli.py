@@ -16,6 +16,7 @@ from chalicelib.account import Account
 from chalicelib.errors import DomainError, StorageUnavailable
 
 from .activation_keys import issue_keys
+from .cli_sis import print_errors, print_warnings, sis_check
 from .datacli import data_app
 from .localstack import run as run_stack
 from .notices.definition import NOTICE_ID, Definition, NoticeInvalid
@@ -35,6 +36,7 @@ sis_app = typer.Typer(no_args_is_help=True, help="Load and generate SIS exports 
 staff_app = typer.Typer(no_args_is_help=True, help="Staff accounts.")
 accounts_app = typer.Typer(no_args_is_help=True, help="Student accounts.")
 app.add_typer(sis_app, name="sis")
+sis_app.command("check")(sis_check)
 app.add_typer(staff_app, name="staff")
 app.add_typer(accounts_app, name="accounts")
 keys_app = typer.Typer(no_args_is_help=True, help="Parent activation keys.")
@@ -94,13 +96,14 @@ def sis_import(
     try:
         summary = import_export(directory, entered_at=entered_at)
     except ExportInvalid as invalid:
-        for line in invalid.errors:
-            err.print(line, markup=False, highlight=False)
+        print_warnings(invalid.warnings)
+        print_errors(invalid.errors)
         err.print(f"[red]{len(invalid.errors)} problem(s) found; nothing was imported.[/]")
         raise typer.Exit(1) from None
     except StorageUnavailable as down:
         err.print(f"[red]The database did not answer ({down}); nothing more was written.[/]")
         raise typer.Exit(2) from None
+    print_warnings(summary.warnings)
     console.print(summary.render())
 
 

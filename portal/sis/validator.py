@@ -11,7 +11,7 @@ from collections.abc import Callable, Container, Iterator
 from pathlib import Path
 
 from portal.sis import oneroster as ors
-from portal.sis.csvfiles import Checker, CsvFile, Errors
+from portal.sis.csvfiles import NONE, Checker, CsvFile, Errors
 from portal.sis.model import Export
 
 STATUSES = ("", "active", "tobedeleted")  # bulk files may leave status blank
@@ -24,24 +24,35 @@ Tick = Callable[[int], None]
 Line = tuple[int, dict[str, str]]
 
 
-def open_file(directory: Path, name: str, errors: Errors, tick: Tick | None = None) -> CsvFile:
+def open_file(directory: Path, name: str, errors: Errors, tick: Tick | None = None,
+              warnings: Errors | None = None) -> CsvFile:  # fmt: skip
     """A file of the export with its required columns (every standard column, no metadata)."""
     required = [c for c in ors.HEADERS[name] if c not in OPTIONAL_COLUMNS.get(name, set())]
-    return CsvFile(directory, name, required, errors, tick)
+    return CsvFile(directory, name, required, errors, tick, ors.HEADERS[name], warnings)
 
 
 class Validator:
-    """One pass over the export, filling `export` and `errors`; shared by the file checks."""
+    """One pass over the export, filling `export`, `errors` and `warnings`; shared by the file
+    checks. Problems in a file read leniently (one the product never uses) are warnings."""
 
     def __init__(self, export: Export, errors: Errors, tick: Tick | None) -> None:
         self.export, self.errors, self.tick = export, errors, tick
+        self.warnings = Errors()
         self.broken: set[str] = set()  # files whose ids are unknown (missing, unreadable)
+        self.manifest: dict[str, str] = {}  # manifest.csv's properties, e.g. oneroster.version
+        self.skip: dict[str, str] = {}  # files not read (declared absent), with the reason
         self.c = Checker("", errors)
 
-    def each(self, name: str, status: bool = True) -> Iterator[Line]:
+    def each(self, name: str, status: bool = True, lenient: bool = False) -> Iterator[Line]:
         """Rows of one file with the status columns checked; the checker follows the line."""
-        f = open_file(self.export.directory, name, self.errors, self.tick)
-        self.c = c = Checker(name, self.errors)
+        if name in self.skip:
+            self.broken.add(name)  # nothing refers into it: references are not checked
+            if (self.export.directory / name).is_file():
+                self.warnings.add(name, NONE, NONE, f"not read: {self.skip[name]}")
+            return
+        found = self.warnings if lenient else self.errors
+        f = open_file(self.export.directory, name, found, self.tick, self.warnings)
+        self.c = c = Checker(name, found)
         for line, row in f.rows():
             c.line = line
             if status:
@@ -51,6 +62,10 @@ class Validator:
         self.export.rows[name] = f.rows_read
         if not f.ok:
             self.broken.add(name)
+
+    def warn(self, column: str, text: str) -> None:
+        """Record a warning about the current row."""
+        self.warnings.add(self.c.file, self.c.line, column, text)
 
     def unique(self, row: dict[str, str], seen: dict[str, int]) -> str | None:
         """The row's sourcedId (interned) if present and not seen before in this file."""
