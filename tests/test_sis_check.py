@@ -110,7 +110,7 @@ def test_categories_alone_absent_keeps_the_grades(tmp_path: Path) -> None:
 WARNINGS: list[tuple[str, Setup | None, dict[str, str], list[str]]] = [
     ("demographics of another OneRoster version",
      header("demographics.csv", [c for c in HEADERS["demographics.csv"] if c != "white"]), {},
-     ["demographics.csv:1: white: missing column"]),
+     ["demographics.csv:1: white: missing column (no column like it in this file)"]),
     ("demographics with a bad date and an unknown user",
      lambda d, h: d["demographics.csv"].append({"sourcedId": "ghost", "birthDate": "3/4/2015"}),
      {}, ["demographics.csv:4: sourcedId: unknown user 'ghost'",
@@ -167,7 +167,7 @@ ERRORS: list[tuple[str, Setup | None, dict[str, str], list[str]]] = [
     ("a column in other letter case", renamed("users.csv", "identifier", "Identifier"), {},
      ["users.csv:1: identifier: missing column (found Identifier)"]),
     ("a column missing, nothing like it", header("users.csv", without("identifier")), {},
-     ["users.csv:1: identifier: missing column"]),
+     ["users.csv:1: identifier: missing column (no column like it in this file)"]),
     ("a column the product reads, twice",
      header("users.csv", [*HEADERS["users.csv"], "givenName"]), {},
      [f"users.csv:1: givenName: column {USERS + 1} repeats column 9"]),

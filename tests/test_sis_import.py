@@ -569,7 +569,8 @@ def _duplicate(name: str, index: int) -> Change:
 
 INVALID: list[tuple[str, Change, list[str]]] = [
     ("missing file", lambda d, p: d.pop("orgs.csv"), ["orgs.csv:—: —: missing file"]),
-    ("missing column", lambda d, p: None, ["users.csv:1: identifier: missing column"]),
+    ("missing column", lambda d, p: None,
+     ["users.csv:1: identifier: missing column (no column like it in this file)"]),
     ("not UTF-8", lambda d, p: None, ["users.csv:4: —: not UTF-8"]),
     ("duplicate sourcedId", _duplicate("classes.csv", 0),
      ["classes.csv:4: sourcedId: duplicate sourcedId 'cls1' (first on line 2)"]),

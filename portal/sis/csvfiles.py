@@ -168,7 +168,9 @@ class CsvFile:
             found = closest(column, unknown)
             if found:
                 hinted.add(found)
-            text = f"missing column (found {found})" if found else "missing column"
+            # Always say what the header offers instead, so the fix is clear at a glance.
+            like = f"found {found}" if found else "no column like it in this file"
+            text = f"missing column ({like})"
             self.errors.add(self.name, 1, column, text)
         first: dict[str, int] = {}
         for number, column in enumerate(self.columns, start=1):
