@@ -172,3 +172,31 @@ def test_downloaded_export_is_removed_afterwards() -> None:
         assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in DEMO.iterdir())
         assert (folder / "users.csv").read_bytes() == (DEMO / "users.csv").read_bytes()
     assert not folder.exists()
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("profile", "problem"),
+    [
+        ("no-such-profile", "no AWS profile named 'no-such-profile' (AWS_PROFILE)"),
+        (None, "no AWS credentials (set AWS_PROFILE or sign in)"),
+    ],
+)
+def test_missing_credentials_are_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, profile: str | None, problem: str
+) -> None:
+    """The CLI's own client, with no usable AWS settings: refused before any request is sent."""
+    for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                 "AWS_WEB_IDENTITY_TOKEN_FILE"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "empty").write_text("", encoding="utf-8")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "empty"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "empty"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    if profile:
+        monkeypatch.setenv("AWS_PROFILE", profile)
+    result = CliRunner().invoke(app, ["sis", "import", SOURCE])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == f"{SOURCE}:—: —: {problem}"
+    assert not isinstance(result.exception, Exception), result.exception

@@ -25,7 +25,7 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
 from portal.sis.oneroster import MANIFEST
 
@@ -102,10 +102,10 @@ def export_at(source: str, s3: Any = None) -> Iterator[tuple[str, Path]]:
         yield source, folder
         return
     location = Location.parse(source)
-    s3 = client() if s3 is None else s3
     with tempfile.TemporaryDirectory(prefix="sis-export-") as temporary:
         folder = Path(temporary)
         with _answers(location.url()):  # S3's errors only: the import's own pass through
+            s3 = client() if s3 is None else s3
             latest = find_latest(s3, location)
             download(s3, location, latest, folder)
         yield location.url(latest.zip_key or f"{location.prefix}{latest.name}/"), folder
@@ -220,5 +220,8 @@ def _answers(where: str) -> Iterator[None]:
         raise SourceError(where, problem) from None
     except NoCredentialsError:
         raise SourceError(where, "no AWS credentials (set AWS_PROFILE or sign in)") from None
+    except ProfileNotFound as missing:
+        profile = missing.kwargs.get("profile")
+        raise SourceError(where, f"no AWS profile named {profile!r} (AWS_PROFILE)") from None
     except BotoCoreError as error:
         raise SourceError(where, f"S3 did not answer ({error})") from None
