@@ -59,6 +59,28 @@ def test_latest_is_the_last_name_holding_a_manifest_or_a_zip() -> None:
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    ("source", "where"),
+    [
+        (f"{SOURCE}2026-12-06", f"{SOURCE}2026-12-06/"),
+        (f"{SOURCE}2026-12-06/", f"{SOURCE}2026-12-06/"),
+        (f"{SOURCE}2026-12-05.zip", f"{SOURCE}2026-12-05.zip"),
+    ],
+)
+def test_an_export_named_by_its_folder_or_zip_is_that_one(source: str, where: str) -> None:
+    """To load an older export again, name it: the prefix is then that export, not the latest."""
+    older = folder_objects(DEMO, "2026-12-06")
+    zip_key = f"{PREFIX}2026-12-05.zip"
+    objects = {**older, zip_key: zipped(DEMO), **folder_objects(DEMO, "2026-12-07")}
+    location = Location.parse(source)
+    bucket = Bucket(objects).expect_listing(location.prefix)
+    bucket.expect_download(*([zip_key] if source.endswith(".zip") else older))
+    with bucket.serving() as client, export_at(source, client) as (found, folder):
+        assert found == where
+        assert (folder / "users.csv").read_bytes() == (DEMO / "users.csv").read_bytes()
+
+
+@pytest.mark.unit
 @pytest.mark.parametrize("url", ["s3://district-sis/oneroster", "s3://district-sis/oneroster/"])
 def test_a_prefix_is_read_as_a_folder(url: str) -> None:
     assert Location.parse(url) == Location(BUCKET, PREFIX)

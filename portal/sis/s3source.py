@@ -46,18 +46,20 @@ class SourceError(Exception):
 
 @dataclass(frozen=True)
 class Location:
-    """A bucket and a key prefix (empty, or ending with "/")."""
+    """A bucket and a key prefix (empty, ending with "/", or one zip's key)."""
 
     bucket: str
     prefix: str
 
     @classmethod
     def parse(cls, url: str) -> Location:
-        """Read `s3://bucket/prefix/`; the prefix gets its trailing "/" if it lacks one."""
+        """Read `s3://bucket/prefix/`; a prefix gets its trailing "/" unless it names a zip."""
         bucket, _, prefix = url.removeprefix(SCHEME).partition("/")
         if not bucket:
             raise SourceError(url, "no bucket named (expected s3://bucket/prefix/)")
-        return cls(bucket, prefix if not prefix or prefix.endswith("/") else prefix + "/")
+        if prefix and not prefix.endswith(("/", ZIP)):
+            prefix += "/"
+        return cls(bucket, prefix)
 
     def url(self, key: str = "") -> str:
         """The s3:// address of a key (the prefix itself by default)."""
@@ -75,7 +77,12 @@ class Candidate:
     @property
     def complete(self) -> bool:
         """A zip, or a folder whose manifest has arrived."""
-        return bool(self.zip_key) or any(k.endswith("/" + MANIFEST) for k in self.files)
+        return bool(self.zip_key) or any(PurePosixPath(k).name == MANIFEST for k in self.files)
+
+    def url(self, location: Location) -> str:
+        """Where the export is: its zip, or its folder (the prefix itself when it has no name)."""
+        folder = f"{location.prefix}{self.name}/" if self.name else location.prefix
+        return location.url(self.zip_key or folder)
 
 
 def is_s3(source: str) -> bool:
@@ -108,12 +115,13 @@ def export_at(source: str, s3: Any = None) -> Iterator[tuple[str, Path]]:
             s3 = client() if s3 is None else s3
             latest = find_latest(s3, location)
             download(s3, location, latest, folder)
-        yield location.url(latest.zip_key or f"{location.prefix}{latest.name}/"), folder
+        yield latest.url(location), folder
 
 
 def find_latest(s3: Any, location: Location) -> Candidate:
-    """The complete export whose name sorts last under the prefix."""
+    """The export the prefix names (to load that one again), else the latest one under it."""
     found: dict[str, Candidate] = {}
+    here = Candidate("")  # files directly under the prefix, or the one zip it names
     pages = s3.get_paginator("list_objects_v2").paginate(
         Bucket=location.bucket, Prefix=location.prefix
     )
@@ -122,10 +130,16 @@ def find_latest(s3: Any, location: Location) -> Candidate:
             key, size = entry["Key"], entry["Size"]
             rest = key[len(location.prefix) :]
             name, slash, file = rest.partition("/")
-            if slash and file and "/" not in file:
+            if not rest and key.endswith(ZIP):
+                here.zip_key = key
+            elif slash and file and "/" not in file:
                 found.setdefault(name, Candidate(name)).files[key] = size
             elif not slash and name.endswith(ZIP) and len(name) > len(ZIP):
                 found.setdefault(name, Candidate(name.removesuffix(ZIP))).zip_key = key
+            elif not slash:
+                here.files[key] = size
+    if here.complete:
+        return here
     complete = [c for c in found.values() if c.complete]
     if not complete:
         raise SourceError(location.url(), "no export under this prefix (expected a folder "
@@ -136,8 +150,7 @@ def find_latest(s3: Any, location: Location) -> Candidate:
 def download(s3: Any, location: Location, export: Candidate, into: Path) -> None:
     """Copy the export's files into a local folder (a zip is unpacked there)."""
     if not export.zip_key:
-        _room_for(sum(export.files.values()), location.url(f"{location.prefix}{export.name}/"),
-                  into)  # fmt: skip
+        _room_for(sum(export.files.values()), export.url(location), into)
         for key in export.files:
             _fetch(s3, location, key, into / PurePosixPath(key).name)
         return
