@@ -7,9 +7,13 @@ parameter names the bucket the SIS drops its exports in.
 
 Lambda, not ECS Fargate: a nightly import writes only what changed since the night before (an
 unchanged item costs a hash, not a write), and even a first import of 50,000 students took
-527 s against DynamoDB Local on two shared cores (BENCHMARKS.md, P3), inside Lambda's 900 s. An
-import cut short is not lost: the next run writes only what is still missing. Fargate would add
-a container image, a registry and a VPC to the deployment for a job that fits in a function.
+527 s against DynamoDB Local on two shared cores (BENCHMARKS.md, P3), inside Lambda's 900 s.
+The tightest case is that first import into new on-demand tables, which start at about 4,000
+writes a second: some 2 million items need 500 s or more. An import cut short is not lost:
+validation came first, and the next run writes only what is still missing (the alarm says so
+meanwhile); a district may also load its first export from an operator's machine. Fargate
+would add a container image, a registry and a VPC to the deployment for a job that fits in a
+function.
 """
 
 from __future__ import annotations
