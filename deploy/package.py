@@ -19,6 +19,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from chalicelib import identity
+from chalicelib.config import settings
+
 from . import iam, sis_import, sis_import_zip
 from .api_template import ORIGIN_HEADER, merge_template
 from .site_template import csp, origin_of, response_headers_policy, site_template
@@ -200,6 +203,18 @@ def package_site(out: Path, site_out: Path, api_url: str, site_url: str) -> dict
     }
 
 
+def use_identifiers(digits: str | None, prefix: str | None) -> str:
+    """Set the district's identifiers for the API template's defaults and the site build alike
+    (both read the environment), check them, and say what they are."""
+    for name, value in (("PORTAL_STUDENT_ID_DIGITS", digits), ("PORTAL_USERNAME_PREFIX", prefix)):
+        if value is not None:
+            os.environ[name] = value
+    settings.cache_clear()
+    chosen = settings()  # refuses a value out of range, naming the variable
+    example = identity.student_username(identity.example_id())
+    return f"student IDs of {chosen.student_id_digits} digits, usernames like {example}"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Parse options, build, print what was made."""
     parser = argparse.ArgumentParser(prog="python -m deploy.package", description=__doc__)
@@ -207,9 +222,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--site-out", type=Path, default=ROOT / "build" / "site-dist")
     parser.add_argument("--api-url", default=os.environ.get("PORTAL_API_URL") or DEFAULT_API_URL)
     parser.add_argument("--site-url", default=os.environ.get("PORTAL_SITE_URL") or DEFAULT_SITE_URL)
+    parser.add_argument(
+        "--student-id-digits",
+        help="digits of a student ID (default: PORTAL_STUDENT_ID_DIGITS, else 7)",
+    )
+    parser.add_argument(
+        "--username-prefix",
+        help='before the ID in a student username (default: PORTAL_USERNAME_PREFIX, else "S")',
+    )
     parser.add_argument("--api-only", action="store_true", help="skip the site")
     parser.add_argument("--site-only", action="store_true", help="skip the API")
     args = parser.parse_args(argv)
+    identifiers = use_identifiers(args.student_id_digits, args.username_prefix)
+    print(f"Identifiers    {identifiers}")
     if not args.site_only:
         api = package_api(args.out, origin_of(args.site_url))
         print(f"API template   {api['template']}")

@@ -70,11 +70,15 @@ def sis_generate(
     seed: int = typer.Option(1, "--seed", help="Same seed, same files, byte for byte."),
 ) -> None:
     """Write a realistic synthetic district as OneRoster 1.1 CSV with the extension files."""
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("Generating students", total=students)
-        counts = generate_district(
-            students, seed, directory, progress=lambda n: progress.advance(task, n)
-        )
+    try:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Generating students", total=students)
+            counts = generate_district(
+                students, seed, directory, progress=lambda n: progress.advance(task, n)
+            )
+    except ValueError as wrong:  # more students than the district's student IDs can number
+        err.print(f"[red]{wrong}[/]", highlight=False)
+        raise typer.Exit(1) from None
     for name, rows in sorted(counts.items()):
         console.print(f"  {name:<22} {rows:>9,} rows")
     console.print(f"[green]✓[/] {students:,} students written to {directory}")

@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from chalicelib import languages
+from chalicelib import identity, languages
 from portal.addresses import normal_address
 from portal.sis import oneroster as ors
 from portal.sis import validate_classes as classes
@@ -19,7 +19,6 @@ from portal.sis.csvfiles import Errors, is_tobedeleted
 from portal.sis.model import Export, Org, Person, Session
 from portal.sis.validator import Tick, Validator
 
-_IDENTIFIER = re.compile(r"[0-9]{7}")
 _YEAR = re.compile(r"[0-9]{4}")
 
 
@@ -138,8 +137,9 @@ def users(v: Validator) -> None:
         given, family = c.required(row, "givenName"), c.required(row, "familyName")
         identifier = row["identifier"]
         if role == ors.STUDENT_ROLE:
-            if not _IDENTIFIER.fullmatch(identifier):
-                c.fail("identifier", f"student identifier {identifier!r} is not 7 digits")
+            if not identity.is_student_id(identifier):
+                c.fail("identifier", f"student identifier {identifier!r} is not "
+                                     f"{identity.digits()} digits")  # fmt: skip
             elif identifier in identifiers:
                 c.fail("identifier", f"duplicate student identifier {identifier!r} "
                                      f"(first on line {identifiers[identifier]})")  # fmt: skip
