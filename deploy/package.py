@@ -239,7 +239,8 @@ def main(argv: list[str] | None = None) -> None:
         api = package_api(args.out, origin_of(args.site_url))
         print(f"API template   {api['template']}")
         print(f"Lambda package {api['zip']} ({api['zip_bytes'] / 1e6:.2f} MB of 10)")
-        print(f"Nightly import {api['import_zip']}")
+        print(f"Nightly import {api['import_zip']} "
+              f"({api['import_zip'].stat().st_size / 1e6:.2f} MB)")  # fmt: skip
         print(f"Tables         {', '.join(api['tables'])}")
     if not args.api_only:
         site = package_site(args.out, args.site_out, args.api_url, args.site_url)
