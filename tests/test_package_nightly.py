@@ -75,7 +75,9 @@ def test_function_is_sized_for_50000_students(built: dict[str, Any]) -> None:
     shared = {k: v for k, v in api["Environment"]["Variables"].items()
               if k not in sis_import.API_ONLY_VARIABLES}  # fmt: skip
     assert {k: variables[k] for k in shared} == shared
-    assert {"PORTAL_ENV", "PORTAL_TABLE_PREFIX", "DISTRICT_TZ"} <= set(shared)
+    # The import checks student IDs against the district's setting, as the API does.
+    assert {"PORTAL_ENV", "PORTAL_TABLE_PREFIX", "DISTRICT_TZ", "PORTAL_STUDENT_ID_DIGITS",
+            "PORTAL_USERNAME_PREFIX"} <= set(shared)  # fmt: skip
     assert "PORTAL_SECRET_ARN" not in variables
     assert function["DependsOn"] == [sis_import.LOG_GROUP_ID]
     log_group = resource(built, sis_import.LOG_GROUP_ID)["Properties"]
