@@ -27,6 +27,7 @@ from .notices.report import table
 from .notices.send import send
 from .notices.status import status as notice_status
 from .sis.importer import ExportInvalid, import_export
+from .sis.s3source import SourceError, export_at
 from .synthetic.generate import generate_district
 from .translations import SOURCE, pages, untranslated_lines
 from .translations import status as translation_status
@@ -87,14 +88,23 @@ def sis_generate(
 
 @sis_app.command("import")
 def sis_import(
-    directory: Path = typer.Argument(..., exists=True, file_okay=False, help="OneRoster folder."),
+    source: str = typer.Argument(
+        ..., help="OneRoster folder, or s3://bucket/prefix/ (the latest export under it)."
+    ),
     entered_at: datetime | None = typer.Option(
         None, "--entered-at", help="First-seen time of students new to this import (ISO 8601)."
     ),
 ) -> None:
     """Validate a full OneRoster export, then apply it (nothing is written if anything is wrong)."""
     try:
-        summary = import_export(directory, entered_at=entered_at)
+        with export_at(source) as (where, directory):
+            if where != source:
+                console.print(f"Importing {where}", markup=False, highlight=False)
+            summary = import_export(directory, entered_at=entered_at)
+    except SourceError as unreadable:
+        err.print(unreadable.line, markup=False, highlight=False, soft_wrap=True)
+        err.print("[red]1 problem found; nothing was imported.[/]")
+        raise typer.Exit(1) from None
     except ExportInvalid as invalid:
         print_warnings(invalid.warnings)
         print_errors(invalid.errors)
