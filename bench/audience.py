@@ -45,7 +45,8 @@ def scan_people(segments: int = 4) -> list[dict]:
     }
 
     def segment(number: int) -> list[dict]:
-        scanned = db.pages(db.client().scan, {**base, "Segment": number})
+        # The patient client of the CLI: a page of a 50,000-student scan can take seconds.
+        scanned = db.pages(db.client(bulk=True).scan, {**base, "Segment": number})
         return [db.decode(item) for page in scanned for item in page.get("Items", [])]
 
     with ThreadPoolExecutor(max_workers=segments) as pool:

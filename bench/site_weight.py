@@ -10,8 +10,9 @@ Side by side in one run:
            Chromium; text responses counted gzip-compressed, as CloudFront serves them
            (bar: ≤ 1.2 ×; the uncompressed ratio is printed too);
   lighthouse  mobile Lighthouse (npm `lighthouse`, CHROME_PATH=/usr/bin/chromium) on the home,
-           claim, login, reset and activation pages in every language (bars: Performance ≥ 95,
-           Accessibility 100, Best Practices 100, SEO ≥ 90).
+           claim, login, reset, activation, parent login and portal pages in every language,
+           served by `portal run`'s site server, which sends text gzip-compressed as CloudFront
+           does (bars: Performance ≥ 95, Accessibility 100, Best Practices 100, SEO ≥ 90).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib import schema
+from chalicelib import config, schema
 from chalicelib.api.codes import ERRORS
 
 from . import iam
@@ -34,6 +34,7 @@ def parameters(site_origin: str) -> dict[str, Any]:
             "Description": "Wait between a student's first appearance in the SIS and claim "
             "(CLAIM_DELAY_HOURS; use the same value with the CLI).",
         },
+        **identifier_parameters(),
         "DistrictTimeZone": {
             "Type": "String",
             "Default": "America/New_York",
@@ -58,6 +59,29 @@ def parameters(site_origin: str) -> dict[str, Any]:
             "Default": 90,
             "AllowedValues": [30, 60, 90, 120, 150, 180, 365, 400, 545, 731],
             "Description": "How long the function's CloudWatch logs are kept.",
+        },
+    }
+
+
+def identifier_parameters() -> dict[str, Any]:
+    """The district's student IDs and usernames, by default those the package was built with
+    (PORTAL_STUDENT_ID_DIGITS, PORTAL_USERNAME_PREFIX): the site built beside it says the same."""
+    low, high = config.STUDENT_ID_DIGITS
+    return {
+        "StudentIdDigits": {
+            "Type": "Number",
+            "Default": config.settings().student_id_digits,
+            "MinValue": low,
+            "MaxValue": high,
+            "Description": "Digits of a student ID, the SIS identifier (PORTAL_STUDENT_ID_DIGITS; "
+            "build the site with the same value).",
+        },
+        "UsernamePrefix": {
+            "Type": "String",
+            "Default": config.settings().username_prefix,
+            "AllowedPattern": "^" + config.USERNAME_PREFIX.pattern + "$",
+            "Description": "What comes before the student ID in a student's username "
+            "(PORTAL_USERNAME_PREFIX; build the site with the same value).",
         },
     }
 
@@ -215,6 +239,8 @@ def merge_template(routes: dict[str, dict[str, bool]], site_origin: str) -> dict
                             "PORTAL_SITE_ORIGIN": ORIGIN,
                             "CLAIM_DELAY_HOURS": {"Ref": "ClaimDelayHours"},
                             "DISTRICT_TZ": {"Ref": "DistrictTimeZone"},
+                            "PORTAL_STUDENT_ID_DIGITS": {"Ref": "StudentIdDigits"},
+                            "PORTAL_USERNAME_PREFIX": {"Ref": "UsernamePrefix"},
                             "PORTAL_SECRET_ARN": {"Ref": "DeploymentSecret"},
                         }
                     },

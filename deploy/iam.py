@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS = ROOT / "functions"
 CHALICELIB = FUNCTIONS / "chalicelib"
 STORAGE = CHALICELIB / "storage"
+IMPORTER = ROOT / "portal" / "sis"
 # Chalice reads `iam_policy_file` from the .chalice/ folder of the project.
 POLICY_FILE = FUNCTIONS / ".chalice" / "policy-prod.json"
 APP_NAME = "district-portal"
@@ -242,25 +243,35 @@ def _is_client_call(node: ast.AST) -> bool:
 
 
 def _absolute(module_path: Path, node: ast.ImportFrom) -> str:
-    """The dotted name an ImportFrom refers to, for files under functions/."""
+    """The dotted name an ImportFrom refers to, for files under functions/ or portal/."""
     if node.level == 0:
         return node.module or ""
-    parts = list(module_path.relative_to(FUNCTIONS).with_suffix("").parts)[:-1]
+    top = FUNCTIONS if FUNCTIONS in module_path.parents else ROOT
+    parts = list(module_path.relative_to(top).with_suffix("").parts)[:-1]
     base = parts[: len(parts) - (node.level - 1)]
     return ".".join(base + ([node.module] if node.module else []))
 
 
-def _roots(functions: dict[tuple[str, str], _Function]) -> set[tuple[str, str]]:
-    """Storage functions named by app.py and by the domain modules (not the storage itself)."""
+def api_files() -> list[Path]:
+    """What the API function runs: app.py and the domain modules (not the storage itself)."""
+    return [FUNCTIONS / "app.py"] + [
+        p for p in sorted(CHALICELIB.rglob("*.py")) if STORAGE not in p.parents
+    ]
+
+
+def importer_files() -> list[Path]:
+    """What the nightly import function runs besides chalicelib: portal/sis/."""
+    return sorted(IMPORTER.glob("*.py"))
+
+
+def _roots(functions: dict[tuple[str, str], _Function], files: list[Path]) -> set[tuple[str, str]]:
+    """Storage functions named by the given files."""
     submodules = {m for m, _ in functions if m != "__init__"}
     package = _storage_modules()["__init__"]
     exported: dict[str, tuple[str, str]] = {}
     for node in ast.parse(package.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
             exported.update({a.asname or a.name: (node.module, a.name) for a in node.names})
-    files = [FUNCTIONS / "app.py"] + [
-        p for p in sorted(CHALICELIB.rglob("*.py")) if STORAGE not in p.parents
-    ]
     roots: set[tuple[str, str]] = set()
     for path in files:
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -290,10 +301,10 @@ def _roots(functions: dict[tuple[str, str], _Function]) -> set[tuple[str, str]]:
     return {r for r in roots if r in functions}
 
 
-def required_actions() -> Required:
-    """Every DynamoDB action the function can reach, table by table."""
+def required_actions(files: list[Path] | None = None) -> Required:
+    """Every DynamoDB action the code of `files` (the API's by default) can reach, by table."""
     functions, _ = _parse_storage()
-    todo = sorted(_roots(functions))
+    todo = sorted(_roots(functions, api_files() if files is None else files))
     seen: set[tuple[str, str]] = set()
     while todo:
         key = todo.pop()
@@ -317,6 +328,11 @@ def required_actions() -> Required:
             if method in CLIENT_ACTIONS:
                 by_table.setdefault(table, set()).add(CLIENT_ACTIONS[method])
     return Required(by_table, admin, seen)
+
+
+def importer_actions() -> Required:
+    """Every DynamoDB action `portal sis import` can reach: the nightly function's grants."""
+    return required_actions(importer_files())
 
 
 # The policy file -------------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 API: `chalice package --stage prod --merge-template` into OUT (sam.json + deployment.zip), the
 merge adding the DynamoDB tables from chalicelib/schema.py, the gateway responses, the
-deploy-time parameters and the least-privilege role policy. Site: the MkDocs build into
-SITE_OUT for `aws s3 sync`, and OUT/site.json, the CloudFront stack carrying its CSP.
+deploy-time parameters and the least-privilege role policy; then the nightly SIS import
+(deploy/sis_import.py) joins sam.json with its own zip, sis-import.zip. Site: the MkDocs build
+into SITE_OUT for `aws s3 sync`, and OUT/site.json, the CloudFront stack carrying its CSP.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from . import iam
+from chalicelib import identity
+from chalicelib.config import settings
+
+from . import iam, sis_import, sis_import_zip
 from .api_template import ORIGIN_HEADER, merge_template
 from .site_template import csp, origin_of, response_headers_policy, site_template
 
@@ -144,8 +148,13 @@ def package_api(out: Path, site_origin: str) -> dict[str, Any]:
         env=env,
         check=True,
     )
-    template = json.loads((out / "sam.json").read_text(encoding="utf-8"))
+    # The nightly import joins the template Chalice wrote: it takes the API function's runtime
+    # and settings, and its zip is built from the API's.
+    template = sis_import.add_to(json.loads((out / "sam.json").read_text(encoding="utf-8")))
+    (out / "sam.json").write_text(json.dumps(template, indent=2) + "\n", encoding="utf-8")
+    import_zip = sis_import_zip.build(out / "deployment.zip", out / sis_import.ZIP_NAME)
     problems = template_problems(template) + zip_problems(out / "deployment.zip")
+    problems += sis_import_zip.problems(import_zip)
     if problems:
         raise SystemExit("package check failed:\n  " + "\n  ".join(problems))
     shutil.rmtree(staging)
@@ -153,6 +162,7 @@ def package_api(out: Path, site_origin: str) -> dict[str, Any]:
         "template": out / "sam.json",
         "zip": out / "deployment.zip",
         "zip_bytes": (out / "deployment.zip").stat().st_size,
+        "import_zip": import_zip,
         "tables": sorted(
             r["Properties"]["TableName"]
             for r in template["Resources"].values()
@@ -193,6 +203,18 @@ def package_site(out: Path, site_out: Path, api_url: str, site_url: str) -> dict
     }
 
 
+def use_identifiers(digits: str | None, prefix: str | None) -> str:
+    """Set the district's identifiers for the API template's defaults and the site build alike
+    (both read the environment), check them, and say what they are."""
+    for name, value in (("PORTAL_STUDENT_ID_DIGITS", digits), ("PORTAL_USERNAME_PREFIX", prefix)):
+        if value is not None:
+            os.environ[name] = value
+    settings.cache_clear()
+    chosen = settings()  # refuses a value out of range, naming the variable
+    example = identity.student_username(identity.example_id())
+    return f"student IDs of {chosen.student_id_digits} digits, usernames like {example}"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Parse options, build, print what was made."""
     parser = argparse.ArgumentParser(prog="python -m deploy.package", description=__doc__)
@@ -200,13 +222,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--site-out", type=Path, default=ROOT / "build" / "site-dist")
     parser.add_argument("--api-url", default=os.environ.get("PORTAL_API_URL") or DEFAULT_API_URL)
     parser.add_argument("--site-url", default=os.environ.get("PORTAL_SITE_URL") or DEFAULT_SITE_URL)
+    parser.add_argument(
+        "--student-id-digits",
+        help="digits of a student ID (default: PORTAL_STUDENT_ID_DIGITS, else 7)",
+    )
+    parser.add_argument(
+        "--username-prefix",
+        help='before the ID in a student username (default: PORTAL_USERNAME_PREFIX, else "S")',
+    )
     parser.add_argument("--api-only", action="store_true", help="skip the site")
     parser.add_argument("--site-only", action="store_true", help="skip the API")
     args = parser.parse_args(argv)
+    identifiers = use_identifiers(args.student_id_digits, args.username_prefix)
+    print(f"Identifiers    {identifiers}")
     if not args.site_only:
         api = package_api(args.out, origin_of(args.site_url))
         print(f"API template   {api['template']}")
         print(f"Lambda package {api['zip']} ({api['zip_bytes'] / 1e6:.2f} MB of 10)")
+        print(f"Nightly import {api['import_zip']} "
+              f"({api['import_zip'].stat().st_size / 1e6:.2f} MB)")  # fmt: skip
         print(f"Tables         {', '.join(api['tables'])}")
     if not args.api_only:
         site = package_site(args.out, args.site_out, args.api_url, args.site_url)

@@ -16,6 +16,7 @@ from chalicelib.account import Account
 from chalicelib.errors import DomainError, StorageUnavailable
 
 from .activation_keys import issue_keys
+from .cli_sis import print_errors, print_warnings, sis_check
 from .datacli import data_app
 from .localstack import run as run_stack
 from .notices.definition import NOTICE_ID, Definition, NoticeInvalid
@@ -27,6 +28,7 @@ from .notices.send import send
 from .notices.status import status as notice_status
 from .sis.importer import ExportInvalid, import_export
 from .sis.oneroster import VERSIONS
+from .sis.s3source import SourceError, export_at
 from .synthetic.generate import generate_district
 from .translations import SOURCE, pages, untranslated_lines
 from .translations import status as translation_status
@@ -36,6 +38,7 @@ sis_app = typer.Typer(no_args_is_help=True, help="Load and generate SIS exports 
 staff_app = typer.Typer(no_args_is_help=True, help="Staff accounts.")
 accounts_app = typer.Typer(no_args_is_help=True, help="Student accounts.")
 app.add_typer(sis_app, name="sis")
+sis_app.command("check")(sis_check)
 app.add_typer(staff_app, name="staff")
 app.add_typer(accounts_app, name="accounts")
 keys_app = typer.Typer(no_args_is_help=True, help="Parent activation keys.")
@@ -84,15 +87,19 @@ def sis_generate(
     ),
 ) -> None:
     """Write a realistic synthetic district as OneRoster CSV with the extension files."""
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("Generating students", total=students)
-        counts = generate_district(
-            students,
-            seed,
-            directory,
-            progress=lambda n: progress.advance(task, n),
-            oneroster=oneroster,
-        )
+    try:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Generating students", total=students)
+            counts = generate_district(
+                students,
+                seed,
+                directory,
+                progress=lambda n: progress.advance(task, n),
+                oneroster=oneroster,
+            )
+    except ValueError as wrong:  # more students than the district's student IDs can number
+        err.print(f"[red]{wrong}[/]", highlight=False)
+        raise typer.Exit(1) from None
     for name, rows in sorted(counts.items()):
         console.print(f"  {name:<22} {rows:>9,} rows")
     console.print(f"[green]✓[/] {students:,} students written to {directory}")
@@ -100,22 +107,32 @@ def sis_generate(
 
 @sis_app.command("import")
 def sis_import(
-    directory: Path = typer.Argument(..., exists=True, file_okay=False, help="OneRoster folder."),
+    source: str = typer.Argument(
+        ..., help="OneRoster folder, or s3://bucket/prefix/ (the latest export under it)."
+    ),
     entered_at: datetime | None = typer.Option(
         None, "--entered-at", help="First-seen time of students new to this import (ISO 8601)."
     ),
 ) -> None:
     """Validate a full OneRoster export, then apply it (nothing is written if anything is wrong)."""
     try:
-        summary = import_export(directory, entered_at=entered_at)
+        with export_at(source) as (where, directory):
+            if where != source:
+                console.print(f"Importing {where}", markup=False, highlight=False)
+            summary = import_export(directory, entered_at=entered_at)
+    except SourceError as unreadable:
+        err.print(unreadable.line, markup=False, highlight=False, soft_wrap=True)
+        err.print("[red]1 problem found; nothing was imported.[/]")
+        raise typer.Exit(1) from None
     except ExportInvalid as invalid:
-        for line in invalid.errors:
-            err.print(line, markup=False, highlight=False)
+        print_warnings(invalid.warnings)
+        print_errors(invalid.errors)
         err.print(f"[red]{len(invalid.errors)} problem(s) found; nothing was imported.[/]")
         raise typer.Exit(1) from None
     except StorageUnavailable as down:
         err.print(f"[red]The database did not answer ({down}); nothing more was written.[/]")
         raise typer.Exit(2) from None
+    print_warnings(summary.warnings)
     console.print(summary.render())
 
 

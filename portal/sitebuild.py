@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import gzip
 import hashlib
 import os
 import re
@@ -88,10 +89,55 @@ def content_security_policy(api_url: str, site_dir: Path) -> str:
     )
 
 
+# What CloudFront compresses (its list of compressible types, as the site uses them).
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+
+@functools.lru_cache(maxsize=512)
+def gzipped(path: str, modified: float) -> bytes:
+    """The file's gzip body, made once per version of the file."""
+    return gzip.compress(Path(path).read_bytes(), 6, mtime=int(modified))
+
+
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Static files with security headers and the site's own 404 page."""
+    """Static files with security headers, gzip and the site's own 404 page, as CloudFront
+    serves them."""
 
     csp = ""
+
+    def do_GET(self) -> None:
+        """Send text gzip-compressed to a client that accepts it; anything else as stored."""
+        if not self.send_compressed():
+            super().do_GET()
+
+    def do_HEAD(self) -> None:
+        """Headers of what GET would send."""
+        if not self.send_compressed(body=False):
+            super().do_HEAD()
+
+    def send_compressed(self, body: bool = True) -> bool:
+        """Answer with the gzip body of a compressible file; False when this does not apply
+        (no gzip asked for, a folder without its slash, a missing or binary file)."""
+        if "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return False
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return False  # the stock handler redirects to the slash
+            path = path / "index.html"
+        kind = self.guess_type(str(path))
+        if not path.is_file() or not kind.startswith(COMPRESSIBLE):
+            return False
+        data = gzipped(str(path), path.stat().st_mtime)
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+        return True
 
     def end_headers(self) -> None:
         """Add the headers CloudFront adds in AWS."""

@@ -134,6 +134,14 @@ def smtp(tmp_path: Path, setenv: Callable[[str, str], None]) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """`make package` once for the session (tests/test_package*.py share it)."""
+    from .support import package
+
+    return package.build(tmp_path_factory.mktemp("aws"))
+
+
+@pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One `portal run --in-memory` (with the demo district) for the whole session."""
     from .support import stack as stack_mod

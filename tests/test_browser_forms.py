@@ -32,6 +32,7 @@ from chalicelib.languages import LANGUAGES
 
 from .support import mfa
 from .support.axe import axe_violations
+from .support.site import as_shown
 from .support.stack import Stack
 
 pytestmark = pytest.mark.browser
@@ -86,7 +87,7 @@ def text(lang: str, section: str, key: str, audience: str) -> str:
     """A text of the language's messages file as a page of `audience` shows it: a students/
     page takes the file's `students:` text when it has one (site/hooks/portal_i18n.py)."""
     variant = MESSAGES[lang].get(audience, {}).get(section, {})
-    return str(variant.get(key, MESSAGES[lang][section][key]))
+    return str(as_shown(variant.get(key, MESSAGES[lang][section][key])))
 
 
 def t(lang: str, key: str, audience: str = "students") -> str:

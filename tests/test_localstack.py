@@ -41,6 +41,25 @@ def test_site_serves_each_language(running: Stack, lang: str) -> None:
     assert running.api in response.text  # the forms call this stack's API
 
 
+def test_site_sends_text_gzipped_as_cloudfront_does(running: Stack) -> None:
+    # requests asks for gzip and decodes it: the body reads as stored.
+    page = get(f"{running.site}/vi/students/login/")
+    assert page.headers["Content-Encoding"] == "gzip"
+    assert page.headers["Vary"] == "Accept-Encoding"
+    assert "Content-Security-Policy" in page.headers
+    assert "portal-messages" in page.text
+    script = get(f"{running.site}/assets/js/portal-login.js")
+    assert script.headers["Content-Encoding"] == "gzip"
+    assert "javascript" in script.headers["Content-Type"]
+    plain = requests.get(
+        f"{running.site}/vi/students/login/", headers={"Accept-Encoding": "identity"}, timeout=10
+    )
+    assert "Content-Encoding" not in plain.headers
+    assert plain.text == page.text
+    folder = requests.get(f"{running.site}/fr", allow_redirects=False, timeout=10)
+    assert folder.status_code == 301  # a folder without its slash still goes to the slash
+
+
 def test_site_404_is_the_site_page(running: Stack) -> None:
     response = get(f"{running.site}/fr/no/such/page/")
     assert response.status_code == 404

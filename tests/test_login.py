@@ -195,3 +195,35 @@ def test_hashes_only_in_the_table(api: Any) -> None:
         assert f'"{answer}"' not in text
     assert raw["password_hash"]["S"].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert all(v["S"].startswith("$argon2id$") for v in raw["answers"]["M"].values())
+
+
+def test_parent_the_sis_no_longer_lists_cannot_log_in_and_sessions_end(api: Any) -> None:
+    from chalicelib.storage import tables
+
+    from .support.families import activate, add_guardian, new_school, parent_username
+
+    school = new_school()
+    gid = add_guardian("Rosa", "Leaving", [add_student(school=school)], school)
+    username = parent_username()
+    token = activate(api, gid, username)
+    profile = tables.get_item("sis", {"pk": f"guardian#{gid}", "sk": "profile"})
+    assert profile is not None
+    tables.put_item("sis", {**profile, "active": False})
+    assert get(api, "/me", token).status_code == 401
+    right, wrong = attempt(api, username, PASSWORD), attempt(api, username, "Wrong-pass-1234")
+    assert (right.status_code, right.body) == (wrong.status_code, wrong.body)
+    assert right.status_code == 401
+    tables.put_item("sis", {**profile, "active": True})
+    assert attempt(api, username, PASSWORD).status_code == 200
+
+
+def test_a_failure_on_an_unknown_name_is_written_apart_from_any_account(api: Any) -> None:
+    from chalicelib.storage import events
+
+    name = f"nobody.guess{add_student()}"
+    assert attempt(api, name, "Wrong-pass-1234").status_code == 401
+    key = name.lower()
+    unknown = db.query("events", "pk", f"access-unknown#{key}")
+    assert [line["success"] for line in unknown] == [False]
+    assert unknown[0]["ttl"] - int(clock.now()) <= 31 * 24 * 3600
+    assert events.access_lines(key, 10) == []  # a parent who takes the name later sees nothing

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -20,31 +18,7 @@ from deploy.gateway_responses import MAPPING
 from deploy.package import FORBIDDEN_IN_ZIP, MAX_ZIP_BYTES
 from deploy.site_template import csp, origin_of
 
-ROOT = Path(__file__).resolve().parents[1]
-API_URL = "https://abc123def4.execute-api.us-east-1.amazonaws.com/api/"
-SITE_URL = "https://help.example.org/"
-BIN = Path(sys.executable).parent
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Run the packaging once, into a temporary folder, as `make package` does."""
-    out = tmp_path_factory.mktemp("aws")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "DYNAMODB_"))}
-    env.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        env.pop(name, None)  # proves no AWS access is needed
-    command = [sys.executable, "-m", "deploy.package", "--out", str(out / "package")]
-    command += ["--site-out", str(out / "site-dist"), "--api-url", API_URL, "--site-url", SITE_URL]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    package = out / "package"
-    return {
-        "package": package,
-        "site": out / "site-dist",
-        "template": json.loads((package / "sam.json").read_text(encoding="utf-8")),
-        "site_template": json.loads((package / "site.json").read_text(encoding="utf-8")),
-    }
+from .support.package import API_URL, BIN, ROOT, SITE_URL
 
 
 def resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
@@ -92,13 +66,12 @@ def test_every_table_is_in_the_template_as_defined(built: dict[str, Any]) -> Non
             assert "ProvisionedThroughput" not in indexes[index.name]
 
 
-def role_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
-    statements = []
-    for role in resources(template, "AWS::IAM::Role").values():
-        for policy in role["Properties"].get("Policies", []):
-            statements += policy["PolicyDocument"]["Statement"]
-        assert not role["Properties"].get("ManagedPolicyArns"), "no managed policies on the role"
-    return statements
+def role_statements(template: dict[str, Any], role_id: str = "ApiHandlerRole") -> list[Any]:
+    """The inline policy statements of one role of the template."""
+    role = template["Resources"][role_id]
+    assert role["Type"] == "AWS::IAM::Role"
+    assert not role["Properties"].get("ManagedPolicyArns"), "no managed policies on the role"
+    return [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
 
 
 def as_list(value: Any) -> list[Any]:

@@ -116,19 +116,37 @@ MINIMAL: Data = {
 }  # fmt: skip
 
 
-def write_export(directory: Path, data: Data, headers: dict[str, list[str]] | None = None) -> Path:
+def write_export(
+    directory: Path,
+    data: Data,
+    headers: dict[str, list[str]] | None = None,
+    quoting: int = csv.QUOTE_MINIMAL,
+    line_end: str = "\n",
+) -> Path:
     """Write `data` as an export (header = line 1, row i on line i + 2) with a bulk manifest."""
     directory.mkdir(parents=True, exist_ok=True)
     files = {"manifest.csv": [], **data}
     for name, rows in files.items():
         header = (headers or {}).get(name, HEADERS[name])
         with (directory / name).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = csv.writer(handle, lineterminator=line_end, quoting=quoting)
             writer.writerow(header)
             if name == "manifest.csv":
                 writer.writerows(rows or manifest_rows(HEADERS))
             writer.writerows([[row.get(column, "") for column in header] for row in rows])
     return directory
+
+
+def declare(directory: Path, **files: str) -> None:
+    """Rewrite the export's manifest.csv with `file.<name>` declared as given (the rest kept)."""
+    path = directory / "manifest.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    values = {f"file.{name}": value for name, value in files.items()}
+    rows = [[key, values.pop(key, value)] for key, value in rows]
+    rows += [[key, value] for key, value in values.items()]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
 def minimal() -> Data:
@@ -413,6 +431,83 @@ def test_bom_and_crlf_are_accepted(empty: None, tmp_path: Path) -> None:
     assert student is not None and student.family_name == "O'Brien-Nguyễn"
 
 
+def test_every_value_quoted_with_crlf_imports_the_same(empty: None, tmp_path: Path) -> None:
+    """An export written as public sample-data generators write it: every value quoted
+    (the header too, empty values as ""), CRLF line ends; it gives the very same items."""
+    quoted = write_export(tmp_path / "quoted", minimal(), quoting=csv.QUOTE_ALL, line_end="\r\n")
+    users = (quoted / "users.csv").read_bytes()
+    assert users.startswith(b'"sourcedId","status",') and b'"",""' in users
+    assert users.count(b"\r\n") == len(MINIMAL["users.csv"]) + 1
+    summary = run_import(quoted)
+    assert summary.warnings == [] and summary.rows["users.csv"] == 5
+    assert stored("student#0123456")["family_name"] == "O'Brien-Nguyễn"  # type: ignore[index]
+    assert stored("student#0234561", "class#cls1")["terms"] == ["t1", "t2"]  # type: ignore[index]
+    assert run_import(write_export(tmp_path / "plain", minimal())).changed == 0
+
+
+def test_gradebook_declared_absent_imports_without_grades(empty: None, tmp_path: Path) -> None:
+    """The manifest decides: an export without the gradebook and demographics imports, and the
+    grades of the last import go (families see that there is nothing to show yet)."""
+    from chalicelib import sis
+
+    run_import(write_export(tmp_path / "full", minimal()))
+    assert len(sis.grades("0123456")) == 4
+    data = minimal()
+    for name in ("categories.csv", "lineItems.csv", "results.csv", "demographics.csv"):
+        del data[name]
+    directory = write_export(tmp_path / "absent", data)
+    declare(directory, categories="absent", lineItems="absent", results="absent",
+            demographics="absent")  # fmt: skip
+    summary = run_import(directory)
+    assert summary.warnings == [] and "results.csv" not in summary.rows
+    assert sis.grades("0123456") == [] and sis.grades("0234561") == []
+    assert summary.deleted["grades"] == 7 and summary.changed == 7
+    assert {c["class_id"] for c in sis.schedule("0123456")} == {"cls1", "cls2"}
+    assert sis.attendance("0123456")[0]["status"] == "tardy"
+
+
+def import_cli(directory: Path) -> Any:
+    """`portal sis import DIR` in this process, against the session's DynamoDB Local."""
+    from typer.testing import CliRunner
+
+    from portal.cli import app
+
+    return CliRunner().invoke(app, ["sis", "import", str(directory), "--entered-at",
+                                    ENTERED.isoformat()])  # fmt: skip
+
+
+def test_import_prints_warnings_and_imports(empty: None, tmp_path: Path) -> None:
+    data = minimal()
+    data["demographics.csv"][1]["birthDate"] = "30/11/2017"
+    result = import_cli(write_export(tmp_path, data))
+    assert (result.exit_code, result.stderr) == (0, ""), result.output
+    lines = result.stdout.splitlines()
+    heading = lines.index("1 warning(s); they refuse nothing:")
+    assert lines[heading + 1] == (
+        "demographics.csv:3: birthDate: bad date '30/11/2017' (expected YYYY-MM-DD)"
+    )
+    assert "Rows read" in lines[heading + 2]
+    assert stored("student#0234561")["given_name"] == "Marcia"  # type: ignore[index]
+
+
+def test_import_refused_lists_errors_and_warnings_apart(empty: None, tmp_path: Path) -> None:
+    data = minimal()
+    data["demographics.csv"][1]["birthDate"] = "30/11/2017"
+    data["enrollments.csv"][1]["classSourcedId"] = "cls9"
+    before = snapshot()
+    result = import_cli(write_export(tmp_path, data))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "enrollments.csv:3: classSourcedId: unknown class 'cls9'",
+        "1 problem(s) found; nothing was imported.",
+    ]
+    assert result.stdout.splitlines()[-2:] == [
+        "1 warning(s); they refuse nothing:",
+        "demographics.csv:3: birthDate: bad date '30/11/2017' (expected YYYY-MM-DD)",
+    ]
+    assert snapshot() == before
+
+
 def test_generated_district_names_exact(empty: None, tmp_path: Path) -> None:
     from chalicelib import sis
     from portal.synthetic.generate import generate_district
@@ -474,7 +569,8 @@ def _duplicate(name: str, index: int) -> Change:
 
 INVALID: list[tuple[str, Change, list[str]]] = [
     ("missing file", lambda d, p: d.pop("orgs.csv"), ["orgs.csv:—: —: missing file"]),
-    ("missing column", lambda d, p: None, ["users.csv:1: identifier: missing column"]),
+    ("missing column", lambda d, p: None,
+     ["users.csv:1: identifier: missing column (no column like it in this file)"]),
     ("not UTF-8", lambda d, p: None, ["users.csv:4: —: not UTF-8"]),
     ("duplicate sourcedId", _duplicate("classes.csv", 0),
      ["classes.csv:4: sourcedId: duplicate sourcedId 'cls1' (first on line 2)"]),

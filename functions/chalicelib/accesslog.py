@@ -8,6 +8,7 @@ from . import clock
 from .storage import events
 
 RETENTION_S = 400 * 24 * 3600  # a school year and a summer
+UNKNOWN_RETENTION_S = 30 * 24 * 3600  # long enough to look into a wave of guessed names
 
 
 def entry(username: str, ip: str, success: bool) -> dict[str, Any]:
@@ -15,6 +16,16 @@ def entry(username: str, ip: str, success: bool) -> dict[str, Any]:
     now = clock.now()
     values = {"at": clock.iso(now), "ip": _clean(ip), "success": success}
     return events.access_line(username, now, {**values, "ttl": int(now) + RETENTION_S})
+
+
+def unknown_name_entry(username: str, ip: str) -> dict[str, Any]:
+    """The line of a failed attempt on a name that matches no account: written as an account's
+    failure is, so that the two take the same time (S3, issue 15 L3), and a record of guessing."""
+    now = clock.now()
+    values = {"at": clock.iso(now), "ip": _clean(ip), "success": False}
+    return events.unknown_name_line(
+        username, now, {**values, "ttl": int(now) + UNKNOWN_RETENTION_S}
+    )
 
 
 def entries(username: str, limit: int = 100) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,6 +32,10 @@ class Settings:
     aws_region: str
     secret_arn: str | None  # AWS: the stack's Secrets Manager secret (PORTAL_SECRET_ARN)
     secret_file: str  # locally: created once in the data directory (PORTAL_SECRET_FILE)
+    student_id_digits: int  # the length of the SIS `identifier` (PORTAL_STUDENT_ID_DIGITS)
+    username_prefix: (
+        str  # what comes before the ID in a student's username (PORTAL_USERNAME_PREFIX)
+    )
 
 
 def _int(name: str, default: int) -> int:
@@ -50,6 +55,31 @@ def _port(name: str, default: int) -> int:
     if not 0 < port < 65536:
         raise SystemExit(f"{name} must be a port number from 1 to 65535, got {port}")
     return port
+
+
+# The district's identifiers: a student ID of 4 to 12 digits, a username prefix of 1 to 3
+# ASCII letters (a username must stay a login name every keyboard can type).
+STUDENT_ID_DIGITS = (4, 12)
+USERNAME_PREFIX = re.compile(r"[A-Za-z]{1,3}")
+
+
+def _student_id_digits() -> int:
+    """PORTAL_STUDENT_ID_DIGITS, 7 by default (the seeds' IDs), refused outside 4-12."""
+    digits = _int("PORTAL_STUDENT_ID_DIGITS", 7)
+    low, high = STUDENT_ID_DIGITS
+    if not low <= digits <= high:
+        raise SystemExit(
+            f"PORTAL_STUDENT_ID_DIGITS must be from {low} to {high} digits, got {digits}"
+        )
+    return digits
+
+
+def _username_prefix() -> str:
+    """PORTAL_USERNAME_PREFIX, "S" by default, refused unless 1 to 3 letters."""
+    prefix = os.environ.get("PORTAL_USERNAME_PREFIX", "").strip() or "S"
+    if not USERNAME_PREFIX.fullmatch(prefix):
+        raise SystemExit(f"PORTAL_USERNAME_PREFIX must be 1 to 3 letters (A-Z), got {prefix!r}")
+    return prefix
 
 
 def _url_with_slash(url: str) -> str:
@@ -85,6 +115,8 @@ def load() -> Settings:
         secret_arn=os.environ.get("PORTAL_SECRET_ARN", "").strip() or None,
         secret_file=os.environ.get("PORTAL_SECRET_FILE", "").strip()
         or os.path.join(os.environ.get("PORTAL_DATA_DIR", ".data"), "deployment.secret"),
+        student_id_digits=_student_id_digits(),
+        username_prefix=_username_prefix(),
     )
 
 

@@ -43,7 +43,7 @@ def find_students(actor: audit.Actor, query: str, school: str | None) -> list[di
     """Active students of the school whose ID is the query or whose names contain its words."""
     target = school_of(actor, school)
     words = _words(query)
-    if identity.STUDENT_ID.fullmatch(query.strip()):
+    if identity.is_student_id(query.strip()):
         one = sis.get_student(query.strip())
         found = [one] if one and one.active and one.school == target else []
     else:

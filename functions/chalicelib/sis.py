@@ -144,7 +144,7 @@ def _guardian(item: dict[str, Any]) -> Guardian:
 
 
 def get_student(student_id: str) -> Student | None:
-    """The student with this 7-digit identifier, active or not, or None."""
+    """The student with this SIS identifier (the student ID), active or not, or None."""
     item = mirror.student(student_id)
     return _student(item) if item else None
 

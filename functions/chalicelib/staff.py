@@ -75,7 +75,8 @@ def add_staff(
     if not STAFF_USERNAME.fullmatch(username) or identity.is_student_username(username):
         raise InvalidRequest(
             "Staff usernames are 3–64 letters, digits, dots, dashes or underscores, starting"
-            " with a letter, and never S followed by 7 digits.",
+            f" with a letter, and never {identity.prefix()} followed by {identity.digits()}"
+            " digits.",
             field="username",
         )
     if role not in ROLES:

@@ -18,6 +18,7 @@ import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError
 from markupsafe import Markup
 
+from chalicelib import identity
 from chalicelib.config import settings
 from chalicelib.languages import LANGUAGES
 
@@ -141,6 +142,7 @@ class Renderer:
                 "delay": hours(n.delay_hours, lang),
                 "links": n.links,
                 "district": self.district,
+                **identity.shown(),  # {{ digits }}, {{ prefix }}, {{ example_username }}…
                 "page": page,
                 "recipient": None,
             }

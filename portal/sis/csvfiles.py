@@ -7,10 +7,11 @@ stands for a line or column that does not apply (a missing file, an undecodable 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -32,7 +33,7 @@ def is_tobedeleted(row: dict[str, str]) -> bool:
 
 
 class Errors:
-    """Every problem found in an export; listed by file (in reading order), then by line."""
+    """Every problem (or every warning) found in an export; by file in reading order, then line."""
 
     def __init__(self) -> None:
         self._found: list[tuple[str, int | str, str, str]] = []
@@ -73,8 +74,20 @@ class _Counting(io.RawIOBase):
 Row = tuple[int, dict[str, str]]  # physical line where the record starts, values by column
 
 
+def closest(column: str, candidates: Iterable[str]) -> str | None:
+    """The candidate most like `column` (difflib, any letter case), if one is close enough."""
+    folded = {c.casefold(): c for c in candidates}
+    found = difflib.get_close_matches(column.casefold(), list(folded), n=1, cutoff=0.6)
+    return folded[found[0]] if found else None
+
+
 class CsvFile:
-    """One file of the export, read as UTF-8 (a BOM is allowed) with its header checked."""
+    """One file of the export, read as UTF-8 (a BOM is allowed) with its header checked.
+
+    A problem with what the product reads goes to `errors`; an oddity in a column it never
+    reads (unknown, repeated or unnamed) goes to `warnings`. `known` is every column of the
+    file the product knows (its standard and extension columns), `required` those it needs.
+    """
 
     def __init__(
         self,
@@ -83,9 +96,13 @@ class CsvFile:
         required: list[str],
         errors: Errors,
         tick: Callable[[int], None] | None = None,
+        known: Collection[str] = (),
+        warnings: Errors | None = None,
     ) -> None:
         self.path, self.name, self.required = directory / name, name, required
+        self.known = set(known) | set(required)
         self.errors, self.tick = errors, tick
+        self.warnings = Errors() if warnings is None else warnings
         self.ok = True  # False once the file is missing, unreadable or lacks columns
         self.columns: list[str] = []
         self.rows_read = 0
@@ -96,7 +113,13 @@ class CsvFile:
             self.errors.add(self.name, NONE, NONE, "missing file")
             self.ok = False
             return
-        with self.path.open("rb") as raw:
+        try:
+            raw = self.path.open("rb")
+        except OSError as failed:  # e.g. no permission: a problem of the export, not a crash
+            self.errors.add(self.name, NONE, NONE, f"cannot be read ({failed.strerror})")
+            self.ok = False
+            return
+        with raw:
             text = io.TextIOWrapper(
                 io.BufferedReader(_Counting(raw, self.tick), 1 << 16),
                 encoding="utf-8-sig",
@@ -119,9 +142,7 @@ class CsvFile:
             self.ok = False
             return
         self.columns = [h.strip() for h in header]
-        missing = [c for c in self.required if c not in self.columns]
-        for column in missing:
-            self.errors.add(self.name, 1, column, "missing column")
+        missing = self._check_header()
         if missing:
             self.ok = False
             return
@@ -137,6 +158,42 @@ class CsvFile:
                 self.errors.add(self.name, start, NONE, text)
                 continue
             yield start, dict(zip(columns, values, strict=True))
+
+    def _check_header(self) -> list[str]:
+        """Report missing columns (naming the closest one found) and odd ones; the missing."""
+        unknown = [c for c in dict.fromkeys(self.columns) if c not in self.known]
+        missing = [c for c in self.required if c not in self.columns]
+        hinted: set[str] = set()  # unknown columns named by a missing one: not warned again
+        for column in missing:
+            found = closest(column, unknown)
+            if found:
+                hinted.add(found)
+            # Always say what the header offers instead, so the fix is clear at a glance.
+            like = f"found {found}" if found else "no column like it in this file"
+            text = f"missing column ({like})"
+            self.errors.add(self.name, 1, column, text)
+        first: dict[str, int] = {}
+        for number, column in enumerate(self.columns, start=1):
+            if column in first:
+                # Which of two same-named columns holds the value is a guess: refuse to guess.
+                sink = self.errors if column in self.known else self.warnings
+                sink.add(self.name, 1, column or NONE,
+                         f"column {number} repeats column {first[column]}")  # fmt: skip
+                continue
+            first[column] = number
+            if column not in unknown or column in hinted:
+                continue
+            if not column:
+                self.warnings.add(self.name, 1, NONE, f"column {number} has no name; not read")
+                continue
+            absent = [k for k in self.known if k not in self.columns]
+            like = closest(column, absent)
+            if like:
+                self.warnings.add(self.name, 1, column, f"unknown column, not read (did you "
+                                                        f"mean {like}?)")  # fmt: skip
+            elif not column.startswith("metadata."):  # a district's own metadata is expected
+                self.warnings.add(self.name, 1, column, "unknown column, not read")
+        return missing
 
 
 def _first_bad_line(path: Path) -> int:

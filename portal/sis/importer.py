@@ -65,8 +65,10 @@ def import_export(
     summary = ImportSummary()
     day = (as_of or school_year.today()).isoformat()
     with Bar(progress, console) as bar:
-        export = validate(directory, bar.task("Checking files", total_bytes(directory)).advance)
-        summary.rows = dict(export.rows)
+        checking = bar.task("Checking files", total_bytes(directory))
+        export = validate(directory, checking.advance)
+        checking.finish()  # files the manifest declares absent were counted, never read
+        summary.rows, summary.warnings = dict(export.rows), export.warnings
         stored = read_stored(bar.task("Reading stored items", None))
         builder = Builder(export, stored.first_seen, _epoch(entered_at), day)
         fresh = Hashes()

@@ -71,7 +71,8 @@ class Builder:
             yield from self.student(student)
         if self.ex.has_attendance:
             yield from self.attendance()
-        yield from self.results()
+        if self.ex.gradebook:
+            yield from self.results()
 
     def count_estimate(self) -> int:
         """Roughly how many items `items()` yields (for the progress bar)."""

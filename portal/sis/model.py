@@ -148,3 +148,5 @@ class Export:
     households: dict[str, tuple[str, str, str, list[str]]] = field(default_factory=dict)
     household_of: dict[str, str] = field(default_factory=dict)  # member → first household
     has_attendance: bool = False
+    gradebook: bool = True  # False when the manifest declares lineItems or results absent
+    warnings: list[str] = field(default_factory=list)  # oddities that refuse nothing

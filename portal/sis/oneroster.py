@@ -74,6 +74,12 @@ CORE_FILES: tuple[str, ...] = (
     "lineItems.csv",
     "results.csv",
 )
+# What the manifest may say of a file, and which core files may be declared `absent`: the
+# gradebook (no grades are shown without it) and demographics, which the product never reads,
+# so that a problem in it is a warning, never a reason to refuse an export.
+MANIFEST_VALUES: tuple[str, ...] = ("absent", "bulk", "delta")
+GRADEBOOK_FILES: tuple[str, ...] = ("categories.csv", "lineItems.csv", "results.csv")
+UNREAD_FILES: tuple[str, ...] = ("demographics.csv",)
 # Optional files of this product's own (documented in the README), never named in the manifest.
 EXTENSION_FILES: tuple[str, ...] = (
     "relationships.csv",

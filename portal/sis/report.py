@@ -29,6 +29,7 @@ class ImportSummary:
     unchanged: Counter[str] = field(default_factory=Counter)
     deleted: Counter[str] = field(default_factory=Counter)
     deactivated: Counter[str] = field(default_factory=Counter)  # profiles set active=false
+    warnings: list[str] = field(default_factory=list)  # what was odd, though nothing refused
     seconds: float = 0.0
 
     @property

@@ -11,30 +11,35 @@ import re
 import sys
 from pathlib import Path
 
-from chalicelib import languages
+from chalicelib import identity, languages
 from portal.addresses import normal_address
 from portal.sis import oneroster as ors
 from portal.sis import oneroster12 as ors12
 from portal.sis import validate_classes as classes
 from portal.sis import validate_roles as roles
 from portal.sis.csvfiles import Errors, is_tobedeleted
+from portal.sis.manifest import manifest
 from portal.sis.model import Export, Org, Person, Session
 from portal.sis.validator import Tick, Validator
 
-_IDENTIFIER = re.compile(r"[0-9]{7}")
 _YEAR = re.compile(r"[0-9]{4}")
 
 
 class ExportInvalid(Exception):
-    """The export has problems; nothing was written. `errors` lists them all."""
+    """The export has problems; nothing was written. `errors` lists them all, and `warnings`
+    what was odd beside them."""
 
-    def __init__(self, errors: list[str]) -> None:
+    def __init__(self, errors: list[str], warnings: list[str] | None = None) -> None:
         super().__init__(f"{len(errors)} problem(s) in the export")
-        self.errors = errors
+        self.errors, self.warnings = errors, warnings or []
 
 
 def validate(directory: Path, tick: Tick | None = None) -> Export:
-    """Read and check every file; raise ExportInvalid listing every problem found."""
+    """Read and check every file; raise ExportInvalid listing every problem found.
+
+    What is odd but refuses nothing (files and columns the product never reads) is listed in
+    the export's `warnings`.
+    """
     v = Validator(Export(directory), Errors(), tick)
     manifest(v)
     orgs(v)
@@ -57,7 +62,8 @@ def validate(directory: Path, tick: Tick | None = None) -> Export:
         v.export.has_attendance = True
         classes.attendance(v)
     if v.errors:
-        raise ExportInvalid(v.errors.lines())
+        raise ExportInvalid(v.errors.lines(), v.warnings.lines())
+    v.export.warnings = v.warnings.lines()
     v.export.results.freeze()
     return v.export
 
@@ -66,18 +72,6 @@ def total_bytes(directory: Path) -> int:
     """Size of every file validation reads (for the progress bar)."""
     names = (*ors12.CORE_FILES, *ors.EXTENSION_FILES)
     return sum((directory / n).stat().st_size for n in names if (directory / n).is_file())
-
-
-def manifest(v: Validator) -> None:
-    """manifest.csv: a full snapshot only."""
-    for _, row in v.each(ors.MANIFEST, status=False):
-        key, value = row["propertyName"].strip(), row["value"].strip()
-        v.manifest[key] = value
-        if key == ors.VERSION_KEY and value not in ors.VERSIONS:
-            v.c.fail("value", f"OneRoster version {value!r} is not supported (expected one of: "
-                              f"{', '.join(ors.VERSIONS)})")  # fmt: skip
-        if key.startswith("file.") and value == "delta":
-            v.c.fail("value", f"{key} is a delta file: only full snapshots are accepted")
 
 
 def orgs(v: Validator) -> None:
@@ -150,8 +144,9 @@ def users(v: Validator) -> None:
         preferred = ors.preferred_names(row)
         identifier = row["identifier"]
         if role == ors.STUDENT_ROLE:
-            if not _IDENTIFIER.fullmatch(identifier):
-                c.fail("identifier", f"student identifier {identifier!r} is not 7 digits")
+            if not identity.is_student_id(identifier):
+                c.fail("identifier", f"student identifier {identifier!r} is not "
+                                     f"{identity.digits()} digits")  # fmt: skip
             elif identifier in identifiers:
                 c.fail("identifier", f"duplicate student identifier {identifier!r} "
                                      f"(first on line {identifiers[identifier]})")  # fmt: skip
@@ -190,9 +185,9 @@ def users(v: Validator) -> None:
 
 
 def demographics(v: Validator) -> None:
-    """demographics.csv: one row per user; only checked, nothing of it is stored."""
+    """demographics.csv: one row per user; nothing of it is stored, so problems are warnings."""
     seen: dict[str, int] = {}
-    for _, row in v.each("demographics.csv"):
+    for _, row in v.each("demographics.csv", lenient=True):
         sid = v.unique(row, seen)
         if sid:
             v.ref("sourcedId", sid, "users.csv", v.export.roles, "user")

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from portal.sis import oneroster as ors
 from portal.sis import oneroster12 as ors12
-from portal.sis.csvfiles import Checker, CsvFile, Errors
+from portal.sis.csvfiles import NONE, Checker, CsvFile, Errors
 from portal.sis.model import Export
 
 STATUSES = ("", "active", "tobedeleted")  # bulk files may leave status blank
@@ -27,11 +27,12 @@ Line = tuple[int, dict[str, str]]
 
 
 def open_file(directory: Path, name: str, errors: Errors, tick: Tick | None = None,
+              warnings: Errors | None = None,
               headers: dict[str, list[str]] = ors.HEADERS) -> CsvFile:  # fmt: skip
     """A file of the export with its required columns (every standard column, no metadata)."""
     optional = OPTIONAL_COLUMNS.get(name, set()) | ors12.OPTIONAL_COLUMNS.get(name, set())
     required = [c for c in headers[name] if c not in optional]
-    return CsvFile(directory, name, required, errors, tick)
+    return CsvFile(directory, name, required, errors, tick, headers[name], warnings)
 
 
 class UserRoles(Protocol):
@@ -42,20 +43,29 @@ class UserRoles(Protocol):
 
 
 class Validator:
-    """One pass over the export, filling `export` and `errors`; shared by the file checks."""
+    """One pass over the export, filling `export`, `errors` and `warnings`; shared by the file
+    checks. Problems in a file read leniently (one the product never uses) are warnings."""
 
     def __init__(self, export: Export, errors: Errors, tick: Tick | None) -> None:
         self.export, self.errors, self.tick = export, errors, tick
+        self.warnings = Errors()
         self.broken: set[str] = set()  # files whose ids are unknown (missing, unreadable)
         self.manifest: dict[str, str] = {}  # manifest.csv's properties, e.g. oneroster.version
+        self.skip: dict[str, str] = {}  # files not read (declared absent), with the reason
         self.headers = ors.HEADERS  # a 1.2 export's are oneroster12.HEADERS
         self.roles: UserRoles | None = None  # 1.2: roles.csv as read (validate_roles.py)
         self.c = Checker("", errors)
 
-    def each(self, name: str, status: bool = True) -> Iterator[Line]:
+    def each(self, name: str, status: bool = True, lenient: bool = False) -> Iterator[Line]:
         """Rows of one file with the status columns checked; the checker follows the line."""
-        f = open_file(self.export.directory, name, self.errors, self.tick, self.headers)
-        self.c = c = Checker(name, self.errors)
+        if name in self.skip:
+            self.broken.add(name)  # nothing refers into it: references are not checked
+            if (self.export.directory / name).is_file():
+                self.warnings.add(name, NONE, NONE, f"not read: {self.skip[name]}")
+            return
+        found = self.warnings if lenient else self.errors
+        f = open_file(self.export.directory, name, found, self.tick, self.warnings, self.headers)
+        self.c = c = Checker(name, found)
         for line, row in f.rows():
             c.line = line
             if status:
@@ -65,6 +75,10 @@ class Validator:
         self.export.rows[name] = f.rows_read
         if not f.ok:
             self.broken.add(name)
+
+    def warn(self, column: str, text: str) -> None:
+        """Record a warning about the current row."""
+        self.warnings.add(self.c.file, self.c.line, column, text)
 
     def unique(self, row: dict[str, str], seen: dict[str, int]) -> str | None:
         """The row's sourcedId (interned) if present and not seen before in this file."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from random import Random
 
+from chalicelib import identity
 from portal.sis.oneroster import GRADES, join_ids
 from portal.synthetic import people, pools
 from portal.synthetic.people import Name
@@ -146,7 +147,8 @@ class Families:
                   "student", "false", sec.begin, sec.end] for sec in sections])  # fmt: skip
         self._results(sid, sections)
         self._attendance(sid, sections, homeroom=school.level == "E")
-        return [sid, "", "", "true", school.sid, "student", f"S{identifier}", "", name.given,
+        username = identity.student_username(identifier)
+        return [sid, "", "", "true", school.sid, "student", username, "", name.given,
                 name.family, name.middle, identifier, "", "", "", guardian_ids, GRADES[grade],
                 "", lang, *self._preferred(community, sex, name)]  # fmt: skip
 

@@ -15,6 +15,7 @@ from random import Random
 from types import TracebackType
 from typing import Any
 
+from chalicelib import identity
 from chalicelib import school_year as school_years
 from portal.sis import oneroster12
 from portal.sis.oneroster import (
@@ -30,8 +31,9 @@ from portal.synthetic import people, schedule
 from portal.synthetic.families import Families, Kid
 from portal.synthetic.school_calendar import build_calendar
 
-# Student IDs of the demo district (portal/demo/sis): a generated district never reuses them,
-# so claiming a demo student can never hit a generated one loaded into the same tables.
+# Student IDs of the demo district (portal/demo/sis, at the district's length: identity.sized):
+# a generated district never reuses them, so claiming a demo student can never hit a generated
+# one loaded into the same tables.
 DEMO_IDENTIFIERS = frozenset({"0393354", "0123456", "0234561"})
 MAX_STUDENTS = 1_000_000
 PROGRESS_EVERY = 1000
@@ -53,6 +55,12 @@ def generate_district(
         raise ValueError(f"students must be between 1 and {MAX_STUDENTS:,}, got {students}")
     if oneroster not in VERSIONS:
         raise ValueError(f"oneroster must be one of {', '.join(VERSIONS)}, got {oneroster!r}")
+    room = 10 ** identity.digits() - len(DEMO_IDENTIFIERS)
+    if students > room:
+        raise ValueError(
+            f"{students:,} students do not fit in {identity.digits()}-digit student IDs "
+            f"(at most {room:,})"
+        )
     # None means the school year holding today in DISTRICT_TZ (America/New_York by default) on
     # chalicelib's clock; the same explicit arguments always give byte-identical files.
     year = school_years.current() if school_year is None else school_year
@@ -107,9 +115,12 @@ def _plan(
 
 
 def _identifiers(rng: Random, students: int) -> Iterator[str]:
-    """Distinct random 7-digit student IDs (leading zeros allowed), never a demo one."""
-    picks = rng.sample(range(10_000_000), students + len(DEMO_IDENTIFIERS))
-    return (i for i in (f"{n:07d}" for n in picks) if i not in DEMO_IDENTIFIERS)
+    """Distinct random student IDs of the district's length (leading zeros allowed), never a
+    demo one."""
+    digits = identity.digits()
+    demo = {identity.sized(sid) for sid in DEMO_IDENTIFIERS}
+    picks = rng.sample(range(10**digits), students + len(demo))
+    return (i for i in (f"{n:0{digits}d}" for n in picks) if i not in demo)
 
 
 class _Sink:

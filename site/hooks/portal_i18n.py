@@ -32,6 +32,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import district_ids
 import staff_messages
 import yaml
 from mkdocs.config.defaults import MkDocsConfig
@@ -164,6 +165,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _variants.update(load_variants(messages_dir(config), _messages))
     _staff.clear()
     _staff.update(staff_messages.load(messages_dir(config), _messages))
+    # Checked with their placeholders, then shown with the district's identifiers.
+    for loaded in (_messages, _variants, _staff):
+        loaded.update(district_ids.fill_texts(loaded))
     return config
 
 
@@ -242,6 +246,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         "errors": texts["errors"],
         "labels": texts["labels"],
         "links": {name: page_link(root + url, page.url) for name, url in LINKS.items()},
+        "identity": district_ids.form_data(),
     }
     modules: list[str] = []
     for slot in slots:

@@ -10,7 +10,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     "unavailable": (503, "The service is unavailable. Please try again in a few minutes."),
     "internal_error": (500, "Something went wrong on our side."),
     "too_many_attempts": (429, "Too many attempts. Please wait and try again."),
-    "student_id_format": (400, "The student ID must be exactly 7 digits."),
+    "student_id_format": (400, "The student ID does not have the district's number of digits."),
     "claim_failed": (403, "The Claim Account Operation Failed."),
     "already_claimed": (409, "This account is already claimed. Use Forgot my Password."),
     "claim_not_open": (403, "This account cannot be claimed yet."),

@@ -1,6 +1,7 @@
 """The access log and the staff audit trail (table `events`).
 
-pk "access#<username>" (one partition per account) or "audit#<YYYY-MM-DD>" (one per day); sk
+pk "access#<username>" (one partition per account), "access-unknown#<username>" (failed logins
+on a name that matches no account) or "audit#<YYYY-MM-DD>" (one per day); sk
 "<microseconds since the epoch, 20 digits>#<random>", so each partition sorts by time and two
 events of one microsecond never collide.
 """
@@ -22,6 +23,12 @@ def _sort_key(now: float) -> str:
 def access_line(username: str, now: float, values: dict[str, Any]) -> dict[str, Any]:
     """The item of one login attempt on an account (written alone or with the login's batch)."""
     return {"pk": f"access#{username}", "sk": _sort_key(now), **values}
+
+
+def unknown_name_line(username: str, now: float, values: dict[str, Any]) -> dict[str, Any]:
+    """The item of one login attempt on a name that matches no account (apart from every
+    account's log: a parent who later takes the name never sees it)."""
+    return {"pk": f"access-unknown#{username}", "sk": _sort_key(now), **values}
 
 
 def audit_record(day: str, now: float, values: dict[str, Any]) -> dict[str, Any]:

@@ -66,7 +66,6 @@ def record_success_after_mfa(log_entry: dict[str, Any], counter: str) -> None:
     )
 
 
-def record_failure(log_entry: dict[str, Any] | None) -> None:
-    """Log a failed attempt on an existing account (unknown names have no access log)."""
-    if log_entry is not None:
-        db.put("events", log_entry)
+def record_failure(log_entry: dict[str, Any]) -> None:
+    """Log a failed attempt (on an account, or on a name that matches none)."""
+    db.put("events", log_entry)

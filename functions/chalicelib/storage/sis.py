@@ -68,7 +68,7 @@ def student_profile_key(student_id: str) -> dict[str, str]:
 
 
 def student(student_id: str) -> dict[str, Any] | None:
-    """A student's profile by 7-digit identifier, active or not."""
+    """A student's profile by SIS identifier (the student ID), active or not."""
     return _public(db.get(TABLE, student_profile_key(student_id)))
 
 

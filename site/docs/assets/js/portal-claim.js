@@ -8,7 +8,7 @@ import { clear, h, link } from "./portal-dom.js";
 import { field } from "./portal-fields.js";
 import { Flow, mountEach } from "./portal-flow.js";
 import { hiddenUsername, loginLink, passwordPair, usernameLine } from "./portal-form-parts.js";
-import { errorText, links, t } from "./portal-messages.js";
+import { errorText, links, studentIds, t } from "./portal-messages.js";
 
 const HISTORY_KEY = "portalClaim";
 
@@ -109,7 +109,8 @@ class ClaimWizard {
       hint: t("student_id_hint"),
       value: values.student_id,
       inputmode: "numeric",
-      maxlength: 12,
+      // Room for an ID typed with its username prefix, so the form can say to drop it.
+      maxlength: Math.max(12, studentIds.prefix.length + studentIds.digits),
     });
     const submit = async () => {
       const identity = {
@@ -117,11 +118,13 @@ class ClaimWizard {
         first_name: first.input.value,
         student_id: sid.input.value.trim(),
       };
-      if (!/^\d{7}$/.test(identity.student_id)) {
-        // Said here, so the sentence fits what was typed: only an ID typed with its S is told
-        // to drop the S (the API's student_id_format cannot tell the two apart).
-        const typedS = /^s/i.test(identity.student_id);
-        const text = typedS ? t("student_id_no_s") : errorText({ error: "student_id_format" });
+      const typed = identity.student_id;
+      if (typed.length !== studentIds.digits || !/^[0-9]+$/.test(typed)) {
+        // Said here, so the sentence fits what was typed: only an ID typed with its prefix is
+        // told to drop it (the API's student_id_format cannot tell the two apart).
+        const start = typed.slice(0, studentIds.prefix.length);
+        const typedPrefix = start.toLowerCase() === studentIds.prefix.toLowerCase();
+        const text = typedPrefix ? t("student_id_no_s") : errorText({ error: "student_id_format" });
         this.flow.message(text, sid.input, true);
         return;
       }

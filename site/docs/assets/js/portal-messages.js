@@ -16,6 +16,7 @@ function readMessages() {
     labels: data.labels || {},
     links: data.links || {},
     letters: data.letters || {},
+    identity: data.identity || {},
   };
 }
 
@@ -29,6 +30,14 @@ export const links = messages.links;
 
 /* The staff page's activation letters in every language ({lang: texts}); elsewhere empty. */
 export const letters = messages.letters;
+
+/* The district's student IDs and usernames as the build found them (PORTAL_STUDENT_ID_DIGITS,
+ * PORTAL_USERNAME_PREFIX, site/hooks/district_ids.py): the digits of an ID, and what comes
+ * before it in a username. The settings have one home: no default is repeated here. */
+export const studentIds = {
+  digits: Number(messages.identity.digits),
+  prefix: String(messages.identity.prefix || ""),
+};
 
 /* "{name}" placeholders replaced by params[name]; unknown ones stay as they are. */
 export function fill(text, params) {
