@@ -13,6 +13,7 @@ from rich.console import Console
 
 from .sis.model import Export
 from .sis.report import Bar
+from .sis.s3source import SourceError, export_at
 from .sis.validate import ExportInvalid, total_bytes, validate
 
 console = Console()
@@ -47,10 +48,20 @@ def _checked(directory: Path) -> Export | ExportInvalid:
 
 
 def sis_check(
-    directory: Path = typer.Argument(..., exists=True, file_okay=False, help="OneRoster folder."),
+    source: str = typer.Argument(
+        ..., help="OneRoster folder, or s3://bucket/prefix/ (the latest export under it)."
+    ),
 ) -> None:
     """Check an export exactly as `portal sis import` does, writing nothing (no database)."""
-    found = _checked(directory)
+    try:
+        with export_at(source) as (where, directory):
+            if where != source:
+                console.print(f"Checking {where}", markup=False, highlight=False)
+            found = _checked(directory)
+    except SourceError as unreadable:
+        err.print(unreadable.line, markup=False, highlight=False, soft_wrap=True)
+        err.print("[red]1 problem found: `portal sis import` would refuse this export.[/]")
+        raise typer.Exit(1) from None
     if isinstance(found, ExportInvalid):
         print_warnings(found.warnings)
         print_errors(found.errors)

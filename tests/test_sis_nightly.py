@@ -71,6 +71,10 @@ def test_refused_export_logs_its_problems_and_fails(
     export = shutil.copytree(DEMO, tmp_path / "export")
     users = (export / "users.csv").read_text(encoding="utf-8").replace(",0393354,", ",393354,")
     (export / "users.csv").write_text(users, encoding="utf-8")
+    # A column the product never reads: a warning, listed with the refused export's problems.
+    orgs = (export / "orgs.csv").read_text(encoding="utf-8").splitlines()
+    orgs = [orgs[0] + ",motto"] + [row + ",x" for row in orgs[1:]]
+    (export / "orgs.csv").write_text("\n".join(orgs) + "\n", encoding="utf-8")
     latest = folder_objects(export, "2026-12-07")
     bucket = Bucket(latest).expect_listing().expect_download(*latest)
     with bucket.serving() as client, pytest.raises(nightly.ImportFailed) as raised:
@@ -81,8 +85,11 @@ def test_refused_export_logs_its_problems_and_fails(
     assert line["problems"][0].startswith("users.csv:")
     assert "'393354'" in line["problems"][0]
     assert str(raised.value) == f"invalid: {line['problems'][0]}"
+    assert [w.split(": ")[0] for w in line["warnings"]] == ["orgs.csv:1"]
+    assert "motto" in line["warnings"][0]
     metrics = metrics_of(line)
     assert (metrics["SisImportFailed"], metrics["SisImportProblems"]) == (1, 1)
+    assert metrics["SisImportWarnings"] == 1
     assert metrics["SisImportItemsChanged"] == 0 and line["rows"] == {}
 
 
@@ -122,7 +129,7 @@ def test_warnings_are_counted_and_the_first_listed() -> None:
 
     summary = ImportSummary(warnings=[f"demographics.csv:{n}: sex: unknown value 'x'"
                                       for n in range(2, 2 + nightly.MAX_LISTED + 5)])  # fmt: skip
-    counts = nightly.counts(summary, [])
+    counts = nightly.counts(summary, [], [])
     assert counts["SisImportWarnings"] == nightly.MAX_LISTED + 5
     assert counts["warnings"] == summary.warnings[: nightly.MAX_LISTED]
     assert counts["SisImportFailed"] == 0 and counts["problems"] == []

@@ -222,3 +222,28 @@ def test_missing_credentials_are_one_clear_line(
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == f"{SOURCE}:—: —: {problem}"
     assert not isinstance(result.exception, Exception), result.exception
+
+
+@pytest.mark.unit
+def test_check_reads_the_latest_export_under_a_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    latest = folder_objects(DEMO, "2026-12-07")
+    bucket = Bucket({**folder_objects(DEMO, "2026-12-06"), **latest}).expect_listing()
+    with bucket.expect_download(*latest).serving() as client:
+        monkeypatch.setattr(s3source, "client", lambda: client)
+        result = CliRunner().invoke(app, ["sis", "check", SOURCE])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"Checking {SOURCE}2026-12-07/"
+    assert "No problems" in result.output
+
+
+@pytest.mark.unit
+def test_check_of_an_empty_prefix_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    with Bucket({}).expect_listing().serving() as client:
+        monkeypatch.setattr(s3source, "client", lambda: client)
+        result = CliRunner().invoke(app, ["sis", "check", SOURCE])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{SOURCE}:—: —: no export under this prefix (expected a folder holding manifest.csv, "
+        "or a .zip)",
+        "1 problem found: `portal sis import` would refuse this export.",
+    ]

@@ -169,9 +169,8 @@ class CsvFile:
             if found:
                 hinted.add(found)
             # Always say what the header offers instead, so the fix is clear at a glance.
-            like = f"found {found}" if found else "no column like it in this file"
-            text = f"missing column ({like})"
-            self.errors.add(self.name, 1, column, text)
+            offered = f"found {found}" if found else "no column like it in this file"
+            self.errors.add(self.name, 1, column, f"missing column ({offered})")
         first: dict[str, int] = {}
         for number, column in enumerate(self.columns, start=1):
             if column in first:

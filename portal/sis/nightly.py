@@ -52,6 +52,7 @@ def run(source: str, s3: Any = None) -> dict[str, Any]:
     started = time.monotonic()
     line: dict[str, Any] = {"event": EVENT, "source": source, "export": None}
     problems: list[str] = []
+    warnings: list[str] = []
     summary: ImportSummary | None = None
     try:
         with s3source.export_at(source, s3) as (where, directory):
@@ -60,13 +61,13 @@ def run(source: str, s3: Any = None) -> dict[str, Any]:
     except s3source.SourceError as unreadable:
         line["outcome"], problems = "unreadable", [unreadable.line]
     except ExportInvalid as invalid:
-        line["outcome"], problems = "invalid", invalid.errors
+        line["outcome"], problems, warnings = "invalid", invalid.errors, invalid.warnings
     except StorageUnavailable as down:
         line["outcome"] = "database_unavailable"
         problems = [f"the database did not answer: {down}"]
     else:
         line["outcome"] = IMPORTED
-    line.update(counts(summary, problems))
+    line.update(counts(summary, problems, warnings))
     line["SisImportSeconds"] = round(time.monotonic() - started, 1)
     emit(line)
     if line["outcome"] != IMPORTED:
@@ -74,10 +75,13 @@ def run(source: str, s3: Any = None) -> dict[str, Any]:
     return line
 
 
-def counts(summary: ImportSummary | None, problems: list[str]) -> dict[str, Any]:
-    """The line's counts: rows per file and items per kind, problems and warnings."""
+def counts(
+    summary: ImportSummary | None, problems: list[str], refused_warnings: list[str]
+) -> dict[str, Any]:
+    """The line's counts: rows per file and items per kind, problems and warnings (a refused
+    export's too: they may explain its errors)."""
     changed = summary.changed if summary else 0
-    warnings = summary.warnings if summary else []
+    warnings = summary.warnings if summary else refused_warnings
     return {
         "rows": dict(summary.rows) if summary else {},
         "written": dict(summary.written) if summary else {},
