@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import threading
-from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -16,7 +15,7 @@ from chalicelib.account import Account
 from chalicelib.errors import DomainError, StorageUnavailable
 
 from .activation_keys import issue_keys
-from .cli_sis import print_errors, print_warnings, sis_check
+from .cli_sis import sis_app
 from .datacli import data_app
 from .localstack import run as run_stack
 from .notices.definition import NOTICE_ID, Definition, NoticeInvalid
@@ -26,19 +25,13 @@ from .notices.render import check
 from .notices.report import table
 from .notices.send import send
 from .notices.status import status as notice_status
-from .sis.importer import ExportInvalid, import_export
-from .sis.oneroster import VERSIONS
-from .sis.s3source import SourceError, export_at
-from .synthetic.generate import generate_district
 from .translations import SOURCE, pages, untranslated_lines
 from .translations import status as translation_status
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="District portal staff tools.")
-sis_app = typer.Typer(no_args_is_help=True, help="Load and generate SIS exports (OneRoster CSV).")
 staff_app = typer.Typer(no_args_is_help=True, help="Staff accounts.")
 accounts_app = typer.Typer(no_args_is_help=True, help="Student accounts.")
 app.add_typer(sis_app, name="sis")
-sis_app.command("check")(sis_check)
 app.add_typer(staff_app, name="staff")
 app.add_typer(accounts_app, name="accounts")
 keys_app = typer.Typer(no_args_is_help=True, help="Parent activation keys.")
@@ -64,76 +57,6 @@ def run(
 ) -> None:
     """Start the site, the API, DynamoDB Local and the SMTP server in the foreground."""
     raise typer.Exit(run_stack(in_memory=in_memory, demo=not no_demo))
-
-
-def _oneroster_version(value: str) -> str:
-    """A version `portal sis generate` writes, or a usage error (exit 2)."""
-    if value not in VERSIONS:
-        raise typer.BadParameter(f"{value!r} is not one of: {', '.join(VERSIONS)}")
-    return value
-
-
-@sis_app.command("generate")
-def sis_generate(
-    directory: Path = typer.Argument(..., help="Folder to write the CSV files into."),
-    students: int = typer.Option(..., "--students", min=1, max=500_000, help="How many students."),
-    seed: int = typer.Option(1, "--seed", help="Same seed, same files, byte for byte."),
-    oneroster: str = typer.Option(
-        "1.1",
-        "--oneroster",
-        callback=_oneroster_version,
-        metavar="|".join(VERSIONS),
-        help="OneRoster version; 1.2 is the twin of the same seed's 1.1 (roles in roles.csv).",
-    ),
-) -> None:
-    """Write a realistic synthetic district as OneRoster CSV with the extension files."""
-    try:
-        with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("Generating students", total=students)
-            counts = generate_district(
-                students,
-                seed,
-                directory,
-                progress=lambda n: progress.advance(task, n),
-                oneroster=oneroster,
-            )
-    except ValueError as wrong:  # more students than the district's student IDs can number
-        err.print(f"[red]{wrong}[/]", highlight=False)
-        raise typer.Exit(1) from None
-    for name, rows in sorted(counts.items()):
-        console.print(f"  {name:<22} {rows:>9,} rows")
-    console.print(f"[green]✓[/] {students:,} students written to {directory}")
-
-
-@sis_app.command("import")
-def sis_import(
-    source: str = typer.Argument(
-        ..., help="OneRoster folder, or s3://bucket/prefix/ (the latest export under it)."
-    ),
-    entered_at: datetime | None = typer.Option(
-        None, "--entered-at", help="First-seen time of students new to this import (ISO 8601)."
-    ),
-) -> None:
-    """Validate a full OneRoster export, then apply it (nothing is written if anything is wrong)."""
-    try:
-        with export_at(source) as (where, directory):
-            if where != source:
-                console.print(f"Importing {where}", markup=False, highlight=False)
-            summary = import_export(directory, entered_at=entered_at)
-    except SourceError as unreadable:
-        err.print(unreadable.line, markup=False, highlight=False, soft_wrap=True)
-        err.print("[red]1 problem found; nothing was imported.[/]")
-        raise typer.Exit(1) from None
-    except ExportInvalid as invalid:
-        print_warnings(invalid.warnings)
-        print_errors(invalid.errors)
-        err.print(f"[red]{len(invalid.errors)} problem(s) found; nothing was imported.[/]")
-        raise typer.Exit(1) from None
-    except StorageUnavailable as down:
-        err.print(f"[red]The database did not answer ({down}); nothing more was written.[/]")
-        raise typer.Exit(2) from None
-    print_warnings(summary.warnings)
-    console.print(summary.render())
 
 
 @staff_app.command("add")
