@@ -25,8 +25,27 @@ def shown_name(profile: Mapping[str, Any], part: str) -> str:
     return prefer(str(profile.get(f"preferred_{part}") or ""), str(profile.get(part) or ""))
 
 
+class ShownNames:
+    """The names a person goes by: the SIS's preferred names where it gives them, else legal."""
+
+    given_name: str
+    family_name: str
+    preferred_given_name: str
+    preferred_family_name: str
+
+    @property
+    def first_name(self) -> str:
+        """The given name the person goes by."""
+        return prefer(self.preferred_given_name, self.given_name)
+
+    @property
+    def last_name(self) -> str:
+        """The family name the person goes by."""
+        return prefer(self.preferred_family_name, self.family_name)
+
+
 @dataclass(frozen=True)
-class Student:
+class Student(ShownNames):
     """A student as exported by the SIS (names exactly as exported).
 
     The legal names are what a claim matches; families and staff see the preferred ones, when
@@ -52,16 +71,6 @@ class Student:
     preferred_family_name: str = ""
 
     @property
-    def first_name(self) -> str:
-        """The given name the student goes by."""
-        return prefer(self.preferred_given_name, self.given_name)
-
-    @property
-    def last_name(self) -> str:
-        """The family name the student goes by."""
-        return prefer(self.preferred_family_name, self.family_name)
-
-    @property
     def short_name(self) -> str:
         """Given and family name as shown (the portal's header, household members)."""
         return f"{self.first_name} {self.last_name}"
@@ -74,7 +83,7 @@ class Student:
 
 
 @dataclass(frozen=True)
-class Guardian:
+class Guardian(ShownNames):
     """A parent, guardian or relative as exported by the SIS."""
 
     guardian_id: str
@@ -87,16 +96,6 @@ class Guardian:
     household: str | None
     preferred_given_name: str = ""
     preferred_family_name: str = ""
-
-    @property
-    def first_name(self) -> str:
-        """The given name the guardian goes by."""
-        return prefer(self.preferred_given_name, self.given_name)
-
-    @property
-    def last_name(self) -> str:
-        """The family name the guardian goes by."""
-        return prefer(self.preferred_family_name, self.family_name)
 
     @property
     def display_name(self) -> str:
