@@ -14,18 +14,19 @@ UNKNOWN_RETENTION_S = 30 * 24 * 3600  # long enough to look into a wave of guess
 def entry(username: str, ip: str, success: bool) -> dict[str, Any]:
     """The access-log line of one attempt (written by the caller, maybe in a batch)."""
     now = clock.now()
-    values = {"at": clock.iso(now), "ip": _clean(ip), "success": success}
-    return events.access_line(username, now, {**values, "ttl": int(now) + RETENTION_S})
+    return events.access_line(username, now, _values(now, ip, success, RETENTION_S))
 
 
 def unknown_name_entry(username: str, ip: str) -> dict[str, Any]:
     """The line of a failed attempt on a name that matches no account: written as an account's
     failure is, so that the two take the same time (S3, issue 15 L3), and a record of guessing."""
     now = clock.now()
-    values = {"at": clock.iso(now), "ip": _clean(ip), "success": False}
-    return events.unknown_name_line(
-        username, now, {**values, "ttl": int(now) + UNKNOWN_RETENTION_S}
-    )
+    return events.unknown_name_line(username, now, _values(now, ip, False, UNKNOWN_RETENTION_S))
+
+
+def _values(now: float, ip: str, success: bool, kept_s: int) -> dict[str, Any]:
+    """What a line says: when, from where, whether it worked, and until when it is kept."""
+    return {"at": clock.iso(now), "ip": _clean(ip), "success": success, "ttl": int(now) + kept_s}
 
 
 def entries(username: str, limit: int = 100) -> list[dict[str, Any]]:
